@@ -1,0 +1,49 @@
+# reverse-mentoring-operator
+
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+
+CONTROLLER_GEN := go tool controller-gen
+GOTEST_FLAGS ?= -count=1
+BIN := bin
+
+.PHONY: all
+all: build
+
+##@ Generate
+
+.PHONY: manifests
+manifests: ## Generate the CRDs and the RBAC role from the Go types and markers.
+	$(CONTROLLER_GEN) crd rbac:roleName=reverse-mentoring-operator paths=./api/... paths=./controllers/... \
+		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+
+.PHONY: generate
+generate: ## Generate deep-copy code for the API types.
+	$(CONTROLLER_GEN) object paths=./api/...
+
+.PHONY: verify
+verify: manifests generate ## Fail when generated files are stale or Go code is not gofmt'ed.
+	@test -z "$$(gofmt -l api cmd controllers internal)" || { gofmt -l api cmd controllers internal; echo "run gofmt -w"; exit 1; }
+	@git diff --exit-code -- api config charts docs || { echo "generated files are stale: run make manifests generate and commit"; exit 1; }
+	@test -z "$$(git status --porcelain -- api config charts docs)" || { git status --porcelain -- api config charts docs; echo "untracked generated files: commit them"; exit 1; }
+
+##@ Build
+
+.PHONY: build
+build: ## Build the manager and the kubectl plugin into bin/.
+	go build -o $(BIN)/manager ./cmd/manager
+	go build -o $(BIN)/kubectl-mentoring ./cmd/kubectl-mentoring
+
+.PHONY: vet
+vet:
+	go vet ./...
+
+##@ Test
+
+.PHONY: envtest-assets
+envtest-assets: ## Build (or reuse) kube-apiserver, etcd and kubectl for the tests.
+	@hack/envtest-assets.sh >/dev/null
+
+.PHONY: test
+test: envtest-assets vet ## Run every test against a real kube-apiserver and etcd.
+	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GOTEST_FLAGS) ./...
