@@ -197,7 +197,7 @@ type MatchingPolicy struct {
 	// weights of the scoring criteria. A pair's score is the weighted mean of its criteria, from 0
 	// to 100.
 	// +optional
-	// +kubebuilder:default={}
+	// +kubebuilder:default={topicFit:60,availability:20,crossDepartment:10,seniorityGap:10}
 	Weights MatchingWeights `json:"weights,omitempty"`
 
 	// diversity preferences, each scored with its own weight. Attributes come from the participants'
