@@ -1,0 +1,92 @@
+package planner
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+)
+
+// Verdict says whether a participant can be matched, and why not.
+type Verdict struct {
+	// Eligible is true when the matcher may pair the participant.
+	Eligible bool
+	// Reason is a CamelCase condition reason.
+	Reason string
+	// Message is one sentence that names what to do, without personal data.
+	Message string
+	// NeedsFix is true when only a change by a person makes the participant eligible: the condition
+	// becomes Stalled.
+	NeedsFix bool
+}
+
+// Eligibility is the one rule, shared by the matcher and the Participant controller, for whether a
+// participant can be matched: not paused, a known time zone, a profile complete for the role within the
+// programme's topics, and enrolled before the enrolment deadline (participants who already had a pairing
+// stay eligible).
+func Eligibility(programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Participant, hadPairing bool) Verdict {
+	if _, err := time.LoadLocation(string(p.Spec.Timezone)); err != nil {
+		return Verdict{Reason: mentoringv1alpha1.ReasonUnknownTimeZone, NeedsFix: true,
+			Message: fmt.Sprintf("Time zone %q is not a known IANA time zone: set spec.timezone to a name such as Europe/London.", p.Spec.Timezone)}
+	}
+	if missing := missingProfile(programme, p); missing != "" {
+		return Verdict{Reason: mentoringv1alpha1.ReasonProfileIncomplete, NeedsFix: true,
+			Message: fmt.Sprintf("Profile is incomplete for a %s: %s.", strings.ToLower(string(p.Spec.Role)), missing)}
+	}
+	if p.Spec.Paused {
+		return Verdict{Reason: mentoringv1alpha1.ReasonPaused,
+			Message: "Participant is paused: set spec.paused to false to be matched again."}
+	}
+	timeline, err := TimelineOf(programme)
+	if err != nil {
+		return Verdict{Reason: mentoringv1alpha1.ReasonInvalidSpec, NeedsFix: true, Message: "The programme's schedule is invalid: " + err.Error()}
+	}
+	if !hadPairing && !p.CreationTimestamp.Time.Before(timeline.EnrolmentEnd) {
+		return Verdict{Reason: mentoringv1alpha1.ReasonEnrolmentClosed,
+			Message: fmt.Sprintf("Enrolment closed on %s, before this participant joined; join the programme's next cohort.", programme.Spec.Schedule.EnrolmentDeadline)}
+	}
+	return Verdict{Eligible: true, Reason: mentoringv1alpha1.ReasonEligible, Message: "Participant can be matched."}
+}
+
+// missingProfile names what the role needs and the profile lacks, or returns "".
+func missingProfile(programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Participant) string {
+	topics := strings.Join(topicNames(programme.Spec.Topics), ", ")
+	if len(p.Spec.Availability) == 0 {
+		return "add at least one weekly window to spec.availability"
+	}
+	if p.Spec.Role == mentoringv1alpha1.RoleMentor && !offersAny(p.Spec.Expertise, programme.Spec.Topics) {
+		return "add expertise in at least one of the programme's topics (" + topics + ") to spec.expertise"
+	}
+	if p.Spec.Role == mentoringv1alpha1.RoleMentee && !seeksAny(p.Spec.Goals, programme.Spec.Topics) {
+		return "add a goal in at least one of the programme's topics (" + topics + ") to spec.goals"
+	}
+	return ""
+}
+
+func topicNames(topics []mentoringv1alpha1.Topic) []string {
+	names := make([]string, len(topics))
+	for i, t := range topics {
+		names[i] = string(t)
+	}
+	return names
+}
+
+func offersAny(expertise []mentoringv1alpha1.TopicExpertise, topics []mentoringv1alpha1.Topic) bool {
+	for _, e := range expertise {
+		if slices.Contains(topics, e.Topic) {
+			return true
+		}
+	}
+	return false
+}
+
+func seeksAny(goals []mentoringv1alpha1.TopicGoal, topics []mentoringv1alpha1.Topic) bool {
+	for _, g := range goals {
+		if slices.Contains(topics, g.Topic) {
+			return true
+		}
+	}
+	return false
+}
