@@ -1,0 +1,96 @@
+// Command manager runs the reverse-mentoring operator: the Programme, Participant and Pairing
+// controllers, with leader election, health probes and secure metrics.
+package main
+
+import (
+	"flag"
+	"os"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers"
+)
+
+func main() {
+	var (
+		metricsAddr    string
+		secureMetrics  bool
+		probeAddr      string
+		leaderElection bool
+		leaseDuration  time.Duration
+		renewDeadline  time.Duration
+		concurrency    int
+		apiQPS         float64
+		apiBurst       int
+	)
+	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address of the metrics endpoint; 0 disables it.")
+	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, to callers authorised by the API server.")
+	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address of the /healthz and /readyz probes.")
+	flag.BoolVar(&leaderElection, "leader-elect", true, "Elect a leader, so that only one replica acts at a time.")
+	flag.DurationVar(&leaseDuration, "leader-elect-lease-duration", 15*time.Second, "How long a leader's lease lasts without renewal.")
+	flag.DurationVar(&renewDeadline, "leader-elect-renew-deadline", 10*time.Second, "How long the leader tries to renew before giving up.")
+	flag.IntVar(&concurrency, "concurrency", 4, "Objects each controller reconciles at once.")
+	flag.Float64Var(&apiQPS, "kube-api-qps", 50, "Sustained requests per second to the API server.")
+	flag.IntVar(&apiBurst, "kube-api-burst", 100, "Burst of requests to the API server.")
+	zapOptions := zap.Options{}
+	zapOptions.BindFlags(flag.CommandLine)
+	flag.Parse()
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOptions)))
+	log := ctrl.Log.WithName("setup")
+
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		fail(log, err, "Failed to build the scheme")
+	}
+	if err := mentoringv1alpha1.AddToScheme(scheme); err != nil {
+		fail(log, err, "Failed to build the scheme")
+	}
+
+	config := ctrl.GetConfigOrDie()
+	config.QPS = float32(apiQPS)
+	config.Burst = apiBurst
+	metricsOptions := metricsserver.Options{BindAddress: metricsAddr, SecureServing: secureMetrics}
+	if secureMetrics {
+		metricsOptions.FilterProvider = filters.WithAuthenticationAndAuthorization
+	}
+	mgr, err := ctrl.NewManager(config, ctrl.Options{
+		Scheme:                        scheme,
+		Metrics:                       metricsOptions,
+		HealthProbeBindAddress:        probeAddr,
+		LeaderElection:                leaderElection,
+		LeaderElectionID:              "reverse-mentoring-operator.mentoring.reverse-mentoring.dev",
+		LeaderElectionReleaseOnCancel: true,
+		LeaseDuration:                 &leaseDuration,
+		RenewDeadline:                 &renewDeadline,
+	})
+	if err != nil {
+		fail(log, err, "Failed to create the manager")
+	}
+	ctx := ctrl.SetupSignalHandler()
+	if err := controllers.Setup(ctx, mgr, controllers.Options{Concurrency: concurrency}); err != nil {
+		fail(log, err, "Failed to set up the controllers")
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		fail(log, err, "Failed to add the health check")
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		fail(log, err, "Failed to add the readiness check")
+	}
+	log.Info("Starting the manager")
+	if err := mgr.Start(ctx); err != nil {
+		fail(log, err, "The manager stopped")
+	}
+}
+
+func fail(log interface{ Error(error, string, ...any) }, err error, message string) {
+	log.Error(err, message)
+	os.Exit(1)
+}

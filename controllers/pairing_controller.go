@@ -1,0 +1,220 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
+)
+
+// PairingReconciler resolves a pairing's mentor and mentee, reports its stage in Ready, and owns its
+// external side effects.
+type PairingReconciler struct {
+	client.Client
+	Recorder events.EventRecorder
+	Clock    clock.PassiveClock
+	Options  controller.Options
+}
+
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings/status,verbs=get;patch;update
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings/finalizers,verbs=update
+
+// pairingScope is what one pass over a pairing knows.
+type pairingScope struct {
+	pairing        *mentoringv1alpha1.Pairing
+	programme      *mentoringv1alpha1.Programme
+	timeline       planner.Timeline
+	mentor, mentee *mentoringv1alpha1.Participant
+	status         *mentoringv1alpha1.PairingStatus
+	conditions     conditionSetter
+	now            time.Time
+}
+
+// Reconcile runs the pairing's phases in order and writes its status once.
+func (r *PairingReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	pairing := &mentoringv1alpha1.Pairing{}
+	if err := r.Get(ctx, req.NamespacedName, pairing); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !pairing.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+	s := &pairingScope{pairing: pairing, status: pairingStatus(pairing), now: r.Clock.Now()}
+	s.conditions = conditionsOf(&s.status.Conditions, pairing.Generation)
+
+	result, err := r.reconcilePhases(ctx, s)
+	if err == nil {
+		// A pass that ended, stalled or not, has acted on this generation; a transient error has not.
+		s.status.ObservedGeneration = pairing.Generation
+	}
+	if writeErr := r.writeStatus(ctx, pairing, s.status); writeErr != nil && err == nil {
+		err = writeErr
+	}
+	return result, err
+}
+
+func (r *PairingReconciler) reconcilePhases(ctx context.Context, s *pairingScope) (ctrl.Result, error) {
+	if done, err := r.resolve(ctx, s); done || err != nil {
+		return ctrl.Result{}, err
+	}
+	reason, message := pairingStage(s)
+	s.conditions.ready(reason, message)
+	if reason == mentoringv1alpha1.ReasonProposed {
+		return ctrl.Result{RequeueAfter: s.timeline.Start.Sub(s.now)}, nil
+	}
+	return ctrl.Result{}, nil
+}
+
+// resolve finds the programme and both participants. It returns done when the pairing cannot go further
+// this pass; its conditions then say why.
+func (r *PairingReconciler) resolve(ctx context.Context, s *pairingScope) (bool, error) {
+	p := s.pairing
+	s.programme = &mentoringv1alpha1.Programme{}
+	err := r.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: p.Spec.ProgrammeRef.Name}, s.programme)
+	if apierrors.IsNotFound(err) {
+		r.stall(s, mentoringv1alpha1.ReasonProgrammeNotFound, fmt.Sprintf(
+			"Programme %q does not exist in namespace %s: create it or fix spec.programmeRef.", p.Spec.ProgrammeRef.Name, p.Namespace))
+		return true, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	if s.timeline, err = planner.TimelineOf(s.programme); err != nil {
+		r.stall(s, mentoringv1alpha1.ReasonInvalidSpec, "Programme "+s.programme.Name+" has an invalid schedule: "+err.Error())
+		return true, nil
+	}
+	if p.Status.Ended != nil {
+		return false, nil
+	}
+	for _, ref := range []struct {
+		name string
+		role mentoringv1alpha1.Role
+		into **mentoringv1alpha1.Participant
+	}{{p.Spec.MentorRef.Name, mentoringv1alpha1.RoleMentor, &s.mentor}, {p.Spec.MenteeRef.Name, mentoringv1alpha1.RoleMentee, &s.mentee}} {
+		participant := &mentoringv1alpha1.Participant{}
+		err := r.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: ref.name}, participant)
+		switch {
+		case apierrors.IsNotFound(err) && metav1.GetControllerOf(p) != nil:
+			// The participant left; the programme controller ends this pairing.
+			s.conditions.reconciling(mentoringv1alpha1.ReasonParticipantNotFound, fmt.Sprintf(
+				"Participant %q left; the programme controller is ending this pairing.", ref.name))
+			return true, nil
+		case apierrors.IsNotFound(err):
+			r.stall(s, mentoringv1alpha1.ReasonParticipantNotFound, fmt.Sprintf(
+				"Participant %q does not exist in namespace %s: create it or fix the pairing's references.", ref.name, p.Namespace))
+			return true, nil
+		case err != nil:
+			return true, err
+		}
+		if participant.Spec.Role != ref.role || participant.Spec.ProgrammeRef.Name != p.Spec.ProgrammeRef.Name {
+			r.stall(s, mentoringv1alpha1.ReasonWrongRole, fmt.Sprintf(
+				"Participant %q is not a %s of programme %s: fix the pairing's references.", ref.name, ref.role, p.Spec.ProgrammeRef.Name))
+			return true, nil
+		}
+		*ref.into = participant
+	}
+	return false, nil
+}
+
+func (r *PairingReconciler) stall(s *pairingScope, reason, message string) {
+	warnOnce(r.Recorder, s.pairing, s.pairing.Status.Conditions, reason, message)
+	s.conditions.stalled(reason, message)
+}
+
+// pairingStage is the pairing's stage, the reason of its Ready condition.
+func pairingStage(s *pairingScope) (string, string) {
+	switch {
+	case s.pairing.Status.Ended != nil && s.pairing.Status.Ended.Reason == mentoringv1alpha1.EndProgrammeCompleted:
+		return mentoringv1alpha1.ReasonCompleted, "Pairing completed with the programme."
+	case s.pairing.Status.Ended != nil:
+		return mentoringv1alpha1.ReasonEnded, fmt.Sprintf("Pairing ended (%s).", s.pairing.Status.Ended.Reason)
+	case !approved(s.programme, s.pairing):
+		return mentoringv1alpha1.ReasonAwaitingApproval, "Pairing waits for a person to set spec.approved to true."
+	case !s.timeline.Started(s.now):
+		return mentoringv1alpha1.ReasonProposed, fmt.Sprintf("Pairing starts with the programme on %s.", s.programme.Spec.Schedule.Start)
+	default:
+		return mentoringv1alpha1.ReasonActive, "Pairing is active."
+	}
+}
+
+// approved reports whether the pairing may start: always under Automatic approval, once a person set
+// spec.approved under Manual approval.
+func approved(programme *mentoringv1alpha1.Programme, pairing *mentoringv1alpha1.Pairing) bool {
+	return programme.Spec.Matching.Approval != mentoringv1alpha1.ApprovalManual || pairing.Spec.Approved
+}
+
+// pairingStatus starts from the fields this controller owns, leaving the programme controller's score,
+// end and ConstraintsMet condition alone.
+func pairingStatus(p *mentoringv1alpha1.Pairing) *mentoringv1alpha1.PairingStatus {
+	owned := &mentoringv1alpha1.PairingStatus{
+		ObservedGeneration: p.Status.ObservedGeneration,
+		Meeting:            p.Status.Meeting,
+		Calendar:           p.Status.Calendar,
+		Notifications:      p.Status.Notifications,
+	}
+	for _, c := range p.Status.Conditions {
+		if c.Type != mentoringv1alpha1.ConstraintsMetCondition {
+			owned.Conditions = append(owned.Conditions, c)
+		}
+	}
+	return owned
+}
+
+func (r *PairingReconciler) writeStatus(ctx context.Context, p *mentoringv1alpha1.Pairing, status *mentoringv1alpha1.PairingStatus) error {
+	if equality.Semantic.DeepEqual(pairingStatus(p), status) {
+		return nil
+	}
+	log.FromContext(ctx).V(1).Info("Updated pairing status")
+	return applyStatus(ctx, r.Client, &mentoringv1alpha1.Pairing{
+		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace},
+		Status:     *status,
+	}, pairingManager)
+}
+
+// SetupWithManager watches Pairings, their Programme and their Participants.
+func (r *PairingReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&mentoringv1alpha1.Pairing{}).
+		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(r.programmePairings)).
+		Watches(&mentoringv1alpha1.Participant{}, handler.EnqueueRequestsFromMapFunc(r.participantPairings)).
+		WithOptions(r.Options).
+		Named("pairing").
+		Complete(r)
+}
+
+func (r *PairingReconciler) programmePairings(ctx context.Context, obj client.Object) []reconcile.Request {
+	return r.pairingRequests(ctx, obj.GetNamespace(), client.MatchingFields{programmeIndex: obj.GetName()})
+}
+
+func (r *PairingReconciler) participantPairings(ctx context.Context, obj client.Object) []reconcile.Request {
+	return r.pairingRequests(ctx, obj.GetNamespace(), client.MatchingFields{participantIndex: obj.GetName()})
+}
+
+func (r *PairingReconciler) pairingRequests(ctx context.Context, namespace string, fields client.MatchingFields) []reconcile.Request {
+	var pairings mentoringv1alpha1.PairingList
+	if err := r.List(ctx, &pairings, client.InNamespace(namespace), fields); err != nil {
+		log.FromContext(ctx).Error(err, "Failed to list pairings")
+		return nil
+	}
+	requests := make([]reconcile.Request, 0, len(pairings.Items))
+	for _, p := range pairings.Items {
+		requests = append(requests, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&p)})
+	}
+	return requests
+}

@@ -1,0 +1,42 @@
+package controllers
+
+import (
+	"context"
+
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+)
+
+// Options configure the controllers.
+type Options struct {
+	// Clock tells the time; tests inject a fake one.
+	Clock clock.PassiveClock
+	// Concurrency is the number of objects each controller reconciles at once.
+	Concurrency int
+}
+
+// Setup registers the field indexes and every controller with the manager. The manager binary and the
+// tests both call it, so tests run exactly what ships.
+func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
+	if opts.Clock == nil {
+		opts.Clock = clock.RealClock{}
+	}
+	if err := SetupIndexes(ctx, mgr); err != nil {
+		return err
+	}
+	controllerOptions := controller.Options{MaxConcurrentReconciles: max(opts.Concurrency, 1)}
+	if err := (&ParticipantReconciler{
+		Client:   mgr.GetClient(),
+		Recorder: mgr.GetEventRecorder("participant-controller"),
+		Options:  controllerOptions,
+	}).SetupWithManager(mgr); err != nil {
+		return err
+	}
+	return (&PairingReconciler{
+		Client:   mgr.GetClient(),
+		Recorder: mgr.GetEventRecorder("pairing-controller"),
+		Clock:    opts.Clock,
+		Options:  controllerOptions,
+	}).SetupWithManager(mgr)
+}
