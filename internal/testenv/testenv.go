@@ -52,6 +52,7 @@ func Start() (*Env, error) {
 	}
 	cfg, err := env.Start()
 	if err != nil {
+		_ = env.Stop()
 		return nil, fmt.Errorf("starting envtest with assets in %s: %w", assets, err)
 	}
 	c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
