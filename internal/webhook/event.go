@@ -69,11 +69,12 @@ type Event struct {
 // changed, so that a new occurrence of the same type gets a new id while every pass over the same state
 // derives the same one:
 //   - pairing.proposed, pairing.activated, programme.completed: "" (they happen once per object);
-//   - pairing.meeting_scheduled: the next meeting slot and the calendar sequence, e.g.
-//     "2027-01-12T10:00:00Z/3";
+//   - pairing.meeting_scheduled: the series' slot and calendar sequence, e.g.
+//     "Tuesday/11:00/Europe/Berlin/3", not the next meeting, which moves on every week;
 //   - pairing.ended: the end reason;
 //   - programme.matched: the fingerprint of the matching pass (e.g. status.lastMatchTime);
-//   - participant.unmatched: the reason and when the participant became unmatched.
+//   - participant.unmatched: the reason and when the participant became unmatched (the Matched
+//     condition's lastTransitionTime).
 func NewEvent(obj Object, t EventType, discriminator string, at time.Time, data Payload) Event {
 	return Event{
 		ID:     ID(obj.UID, t, discriminator),

@@ -18,8 +18,8 @@ func TestIDIsStableShortAndDistinct(t *testing.T) {
 		{"uid-1", "pairing.proposed", ""},
 		{"uid-2", "pairing.proposed", ""},
 		{"uid-1", "pairing.activated", ""},
-		{"uid-1", "pairing.meeting_scheduled", "2027-01-12T10:00:00Z/1"},
-		{"uid-1", "pairing.meeting_scheduled", "2027-01-12T10:00:00Z/2"},
+		{"uid-1", "pairing.meeting_scheduled", "Tuesday/11:00/Europe/Berlin/1"},
+		{"uid-1", "pairing.meeting_scheduled", "Tuesday/11:00/Europe/Berlin/2"},
 		{"uid-1", "pairing.ended", "ParticipantLeft"},
 		{"uid-1", "pairing.ended", "ParticipantPaused"},
 	} {

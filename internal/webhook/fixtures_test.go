@@ -34,7 +34,7 @@ func pairingEvents() []Event {
 	return []Event{
 		NewEvent(obj, PairingProposed, "", t0, pairingData()),
 		NewEvent(obj, PairingActivated, "", t0.Add(time.Hour), pairingData()),
-		NewEvent(obj, PairingMeetingScheduled, "2027-01-12T10:00:00Z/1", t0.Add(2*time.Hour), scheduled),
+		NewEvent(obj, PairingMeetingScheduled, "Tuesday/11:00/Europe/Berlin/1", t0.Add(2*time.Hour), scheduled),
 		NewEvent(obj, PairingEnded, "ParticipantLeft", t0.Add(3*time.Hour), ended),
 	}
 }

@@ -23,8 +23,9 @@ const npmInstall = "npm ci --prefix internal/webhook/testdata/receiver"
 func requireNode(t *testing.T) {
 	t.Helper()
 	_, errNode := exec.LookPath("node")
-	_, errModules := os.Stat(filepath.Join(receiverDir, "node_modules", "standardwebhooks"))
-	if errNode == nil && errModules == nil {
+	_, errWebhooks := os.Stat(filepath.Join(receiverDir, "node_modules", "standardwebhooks"))
+	_, errCards := os.Stat(filepath.Join(receiverDir, "node_modules", "adaptivecards"))
+	if errNode == nil && errWebhooks == nil && errCards == nil {
 		return
 	}
 	msg := "node and the checkers' npm packages are needed: install Node.js and run `" + npmInstall + "`"

@@ -25,7 +25,8 @@ const (
 const maxResultRunes = 256
 
 // Record is the delivery of the latest event of one type to one webhook, as the API's Notification
-// keeps it in an object's status. There is at most one record per webhook and event type.
+// keeps it in an object's status. There is at most one record per webhook and event type. Its times
+// are whole seconds, as status keeps them, so records survive the trip through the API unchanged.
 type Record struct {
 	// Webhook is the webhook's name.
 	Webhook string
@@ -125,6 +126,9 @@ func (p Policy) Plan(desired []Event, targets []Target, current []Record, now ti
 	}
 	configured := map[string]bool{}
 	for _, t := range targets {
+		if configured[t.Name] {
+			continue
+		}
 		configured[t.Name] = true
 		s.disabled[t.Name] = t.Disabled
 		for _, e := range latest {
@@ -135,7 +139,7 @@ func (p Policy) Plan(desired []Event, targets []Target, current []Record, now ti
 			r, ok := previous[k]
 			delete(previous, k)
 			if !ok || r.ID != e.ID {
-				r = Record{Webhook: t.Name, Event: e.Type, ID: e.ID, State: StatePending, NextAttemptTime: now}
+				r = Record{Webhook: t.Name, Event: e.Type, ID: e.ID, State: StatePending, NextAttemptTime: now.Truncate(time.Second)}
 			}
 			s.records = append(s.records, r)
 		}
@@ -226,7 +230,7 @@ func (s *Step) Report(d Delivery, res Result) Record {
 	r := &s.records[i]
 	r.Attempts++
 	if r.FirstAttemptTime.IsZero() {
-		r.FirstAttemptTime = s.now
+		r.FirstAttemptTime = s.now.Truncate(time.Second)
 	}
 	r.LastResult = clip(res.Message, maxResultRunes)
 	r.NextAttemptTime = time.Time{}
@@ -239,7 +243,7 @@ func (s *Step) Report(d Delivery, res Result) Record {
 		r.State = StateFailed
 		s.disabled[r.Webhook] = true
 	default:
-		next := s.now.Add(s.policy.retryDelay(r.ID, r.Attempts, res.RetryAfter))
+		next := ceilSecond(s.now.Add(s.policy.retryDelay(r.ID, r.Attempts, res.RetryAfter)))
 		s.deferred[r.Webhook] = next
 		r.State = StatePending
 		r.NextAttemptTime = next
@@ -248,6 +252,15 @@ func (s *Step) Report(d Delivery, res Result) Record {
 		}
 	}
 	return *r
+}
+
+// ceilSecond rounds t up to a whole second, so that a stored retry time is never earlier than the
+// one computed.
+func ceilSecond(t time.Time) time.Time {
+	if s := t.Truncate(time.Second); !s.Equal(t) {
+		return s.Add(time.Second)
+	}
+	return t
 }
 
 // Records are the object's records as the pass leaves them, sorted by webhook and event type: write

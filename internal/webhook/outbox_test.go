@@ -227,8 +227,8 @@ func TestOutboxDefersAWebhookThatIsDown(t *testing.T) {
 
 func TestOutboxReplacesAnOlderEventOfTheSameType(t *testing.T) {
 	obj, data := pairingObject(), pairingData()
-	first := NewEvent(obj, PairingMeetingScheduled, "2027-01-12T10:00:00Z/1", t0, data)
-	moved := NewEvent(obj, PairingMeetingScheduled, "2027-01-14T15:00:00Z/2", t0.Add(time.Hour), data)
+	first := NewEvent(obj, PairingMeetingScheduled, "Tuesday/11:00/Europe/Berlin/1", t0, data)
+	moved := NewEvent(obj, PairingMeetingScheduled, "Thursday/16:00/Europe/Berlin/2", t0.Add(time.Hour), data)
 	targets := []Target{{Name: "hr"}}
 	records, _, _ := pass(Policy{}, []Event{first}, targets, nil, t0, always(delivered))
 	records, attempted, _ := pass(Policy{}, []Event{moved}, targets, records, t0.Add(time.Hour), always(retry))

@@ -39,15 +39,16 @@ func footer(e Event) string {
 	return "Event " + e.ID + " · " + string(e.Type) + " · " + e.Time.UTC().Format(time.RFC3339)
 }
 
-// plainText makes s safe to show on one line: control characters become spaces, invalid UTF-8 becomes
+// plainText makes s safe to show on one line: control characters, line and paragraph separators and
+// bidirectional controls (which can make text read backwards) become spaces, invalid UTF-8 becomes
 // U+FFFD, and more than n runes are cut with an ellipsis.
 func plainText(s string, n int) string {
-	return clip(strings.Map(controlToSpace, strings.ToValidUTF8(s, string(utf8.RuneError))), n)
+	return clip(strings.Map(unsafeToSpace, strings.ToValidUTF8(s, string(utf8.RuneError))), n)
 }
 
-// controlToSpace turns a control character into a space.
-func controlToSpace(r rune) rune {
-	if unicode.IsControl(r) {
+// unsafeToSpace turns a character that could break a line or reorder text into a space.
+func unsafeToSpace(r rune) rune {
+	if unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp, unicode.Bidi_Control) {
 		return ' '
 	}
 	return r
