@@ -42,6 +42,8 @@ type Record struct {
 	FirstAttemptTime time.Time
 	// NextAttemptTime is when a pending delivery is due; zero once delivered or failed.
 	NextAttemptTime time.Time
+	// LastAttemptTime is when delivery was last tried: for a Delivered record, when it succeeded.
+	LastAttemptTime time.Time
 	// LastResult of the latest attempt, such as "HTTP 503".
 	LastResult string
 }
@@ -229,8 +231,9 @@ func (s *Step) Report(d Delivery, res Result) Record {
 	}
 	r := &s.records[i]
 	r.Attempts++
+	r.LastAttemptTime = s.now.Truncate(time.Second)
 	if r.FirstAttemptTime.IsZero() {
-		r.FirstAttemptTime = s.now.Truncate(time.Second)
+		r.FirstAttemptTime = r.LastAttemptTime
 	}
 	r.LastResult = clip(res.Message, maxResultRunes)
 	r.NextAttemptTime = time.Time{}

@@ -73,7 +73,7 @@ func checkTransition(t *testing.T, seed uint64, before, after []Record) {
 		}
 	}
 	for _, a := range after {
-		if a.FirstAttemptTime.Nanosecond() != 0 || a.NextAttemptTime.Nanosecond() != 0 {
+		if a.FirstAttemptTime.Nanosecond() != 0 || a.NextAttemptTime.Nanosecond() != 0 || a.LastAttemptTime.Nanosecond() != 0 {
 			t.Fatalf("seed %d: times of %+v are not whole seconds", seed, a)
 		}
 		i := slices.IndexFunc(before, func(b Record) bool { return compareRecords(a, b) == 0 })

@@ -49,7 +49,8 @@ func TestOutboxDeliversEachEventOnce(t *testing.T) {
 		t.Errorf("deliveries in order %q, want %q", got, want)
 	}
 	for _, r := range records {
-		if r.State != StateDelivered || r.Attempts != 1 || !r.FirstAttemptTime.Equal(t0) || !r.NextAttemptTime.IsZero() || r.LastResult != "HTTP 204" {
+		if r.State != StateDelivered || r.Attempts != 1 || !r.FirstAttemptTime.Equal(t0) || !r.LastAttemptTime.Equal(t0) ||
+			!r.NextAttemptTime.IsZero() || r.LastResult != "HTTP 204" {
 			t.Errorf("record %+v, want delivered at the first attempt", r)
 		}
 	}
@@ -83,7 +84,8 @@ func TestOutboxRetriesWithBackoffUntilDelivered(t *testing.T) {
 		t.Errorf("a pass before the next attempt attempted %d", len(attempted))
 	}
 	records, attempted, _ = pass(Policy{}, events, targets, records, r.NextAttemptTime, always(delivered))
-	if len(attempted) != 1 || attempted[0].Attempt != 2 || records[0].State != StateDelivered || !records[0].FirstAttemptTime.Equal(t0) {
+	if len(attempted) != 1 || attempted[0].Attempt != 2 || records[0].State != StateDelivered || !records[0].FirstAttemptTime.Equal(t0) ||
+		!records[0].LastAttemptTime.Equal(r.NextAttemptTime) {
 		t.Errorf("at the next attempt: %+v, %+v", attempted, records)
 	}
 }
