@@ -223,10 +223,11 @@ func (s *Step) Due() iter.Seq[Delivery] {
 
 // Report records the result of attempting d and returns the record as it now stands: Delivered on a
 // 2xx; Failed on a refusal or a Gone (the webhook is then not attempted again in this step); Pending
-// with a next attempt after a retryable failure, or Failed when that would be beyond MaxAge.
+// with a next attempt after a retryable failure, or Failed when that would be beyond MaxAge. A
+// delivery that is not due (unknown, or already reported) is ignored and gives the zero Record.
 func (s *Step) Report(d Delivery, res Result) Record {
 	i, ok := s.index[recordKey{d.Webhook, d.Event.Type}]
-	if !ok || s.records[i].ID != d.Event.ID {
+	if !ok || s.records[i].ID != d.Event.ID || !s.isDue(s.records[i]) {
 		return Record{}
 	}
 	r := &s.records[i]

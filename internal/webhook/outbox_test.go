@@ -286,7 +286,7 @@ func TestOutboxIsDeterministic(t *testing.T) {
 	}
 }
 
-func TestReportIgnoresUnknownDeliveries(t *testing.T) {
+func TestReportIgnoresDeliveriesThatAreNotDue(t *testing.T) {
 	step := Policy{}.Plan(pairingEvents()[:1], []Target{{Name: "hr"}}, nil, t0)
 	stranger := Delivery{Webhook: "hr", Event: pairingEvents()[1]}
 	if got := step.Report(stranger, delivered); got != (Record{}) {
@@ -294,5 +294,14 @@ func TestReportIgnoresUnknownDeliveries(t *testing.T) {
 	}
 	if rs := step.Records(); rs[0].State != StatePending {
 		t.Errorf("an unknown report changed %+v", rs[0])
+	}
+	for d := range step.Due() {
+		step.Report(d, retry)
+		if got := step.Report(d, retry); got != (Record{}) {
+			t.Errorf("a second Report of the same attempt = %+v", got)
+		}
+	}
+	if rs := step.Records(); rs[0].Attempts != 1 {
+		t.Errorf("attempts %d after one attempt reported twice", rs[0].Attempts)
 	}
 }
