@@ -191,6 +191,10 @@ type Notification struct {
 	// +optional
 	FirstAttemptTime *metav1.Time `json:"firstAttemptTime,omitempty"`
 
+	// lastAttemptTime is when delivery was last tried.
+	// +optional
+	LastAttemptTime *metav1.Time `json:"lastAttemptTime,omitempty"`
+
 	// nextAttemptTime is when a pending delivery is tried again.
 	// +optional
 	NextAttemptTime *metav1.Time `json:"nextAttemptTime,omitempty"`

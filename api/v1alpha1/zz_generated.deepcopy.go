@@ -269,6 +269,10 @@ func (in *Notification) DeepCopyInto(out *Notification) {
 		in, out := &in.FirstAttemptTime, &out.FirstAttemptTime
 		*out = (*in).DeepCopy()
 	}
+	if in.LastAttemptTime != nil {
+		in, out := &in.LastAttemptTime, &out.LastAttemptTime
+		*out = (*in).DeepCopy()
+	}
 	if in.NextAttemptTime != nil {
 		in, out := &in.NextAttemptTime, &out.NextAttemptTime
 		*out = (*in).DeepCopy()
