@@ -506,6 +506,15 @@ type WebhookStatus struct {
 	// enable it again.
 	// +optional
 	Disabled bool `json:"disabled,omitempty"`
+
+	// configHash fingerprints the webhook's spec and the versions of its Secrets.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	ConfigHash string `json:"configHash,omitempty"`
+
+	// configChangedTime is when configHash last changed; only failures after it count.
+	// +optional
+	ConfigChangedTime *metav1.Time `json:"configChangedTime,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"net/url"
 	"syscall"
 )
 
@@ -72,4 +73,17 @@ func (g guard) dialContext(d *net.Dialer) func(ctx context.Context, network, add
 		}
 		return d.DialContext(ctx, network, address)
 	}
+}
+
+// CheckURL refuses, before any request, a URL that is not http or https or whose host is a literal IP
+// address the guard refuses. Host names are checked when dialled. The error never holds the URL.
+func CheckURL(rawURL string, allowLoopback bool) error {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &refusedError{"refused: the URL is not an http or https URL"}
+	}
+	if addr, err := netip.ParseAddr(u.Hostname()); err == nil {
+		return guard{allowLoopback: allowLoopback}.check(addr)
+	}
+	return nil
 }
