@@ -5,6 +5,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 )
@@ -76,4 +78,42 @@ func conditionMessage(conditions []metav1.Condition, conditionType string) strin
 		return c.Message
 	}
 	return ""
+}
+
+// cohort returns a reproducible, varied set of mentors and mentees for programme: juniors with
+// expertise mentoring seniors with goals, across four departments, some managing each other.
+func cohort(programme string, mentors, mentees int) []*mentoringv1alpha1.Participant {
+	topics := []mentoringv1alpha1.Topic{"ai", "inclusion"}
+	departments := []string{"engineering", "marketing", "finance", "people"}
+	var people []*mentoringv1alpha1.Participant
+	for i := range mentors {
+		p := participant(fmt.Sprintf("mentor-%03d", i), programme, mentoringv1alpha1.RoleMentor, int32(2+i%5))
+		p.Spec.Department = departments[i%len(departments)]
+		p.Spec.Expertise = []mentoringv1alpha1.TopicExpertise{{Topic: topics[i%2], Level: int32(1 + i%5)}}
+		if i%3 == 0 {
+			p.Spec.Expertise = append(p.Spec.Expertise, mentoringv1alpha1.TopicExpertise{Topic: topics[(i+1)%2], Level: 3})
+		}
+		p.Spec.Capacity = ptr.To(int32(1 + i%2))
+		// Every fourth mentor reports to a mentee, who must not be paired with them.
+		if i%4 == 0 && i < mentees {
+			p.Spec.ManagementChain = []string{fmt.Sprintf("mentee-%03d@example.org", i)}
+		}
+		people = append(people, p)
+	}
+	for i := range mentees {
+		p := participant(fmt.Sprintf("mentee-%03d", i), programme, mentoringv1alpha1.RoleMentee, int32(10+i%8))
+		p.Spec.Department = departments[(i+1)%len(departments)]
+		p.Spec.Goals = []mentoringv1alpha1.TopicGoal{{Topic: topics[(i/2)%2], Priority: int32(1 + i%5)}}
+		people = append(people, p)
+	}
+	return people
+}
+
+// objects turns participants into objects to create.
+func objects(people []*mentoringv1alpha1.Participant) []client.Object {
+	objs := make([]client.Object, len(people))
+	for i, p := range people {
+		objs[i] = p
+	}
+	return objs
 }

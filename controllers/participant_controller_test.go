@@ -9,8 +9,11 @@ import (
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 )
 
-// december2026 is before the test programme starts.
-var december2026 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+// december2026 is before the test programme starts; july2027 after it ended.
+var (
+	december2026 = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	july2027     = time.Date(2027, 7, 1, 9, 0, 0, 0, time.UTC)
+)
 
 func TestParticipantWithoutProgrammeIsStalledUntilTheProgrammeExists(t *testing.T) {
 	g := NewWithT(t)

@@ -1,0 +1,355 @@
+package controllers_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+)
+
+// listPairings lists a namespace's pairings afresh from the API server.
+func listPairings(g Gomega, ns string) []mentoringv1alpha1.Pairing {
+	var list mentoringv1alpha1.PairingList
+	g.Expect(env.Client.List(context.Background(), &list, client.InNamespace(ns))).To(Succeed())
+	return list.Items
+}
+
+// active keeps the pairings that have not ended.
+func active(pairings []mentoringv1alpha1.Pairing) []mentoringv1alpha1.Pairing {
+	return slices.DeleteFunc(slices.Clone(pairings), func(p mentoringv1alpha1.Pairing) bool { return p.Status.Ended != nil })
+}
+
+// pairs describes pairings as sorted "mentor>mentee" strings.
+func pairs(pairings []mentoringv1alpha1.Pairing) []string {
+	out := make([]string, len(pairings))
+	for i, p := range pairings {
+		out[i] = p.Spec.MentorRef.Name + ">" + p.Spec.MenteeRef.Name
+	}
+	slices.Sort(out)
+	return out
+}
+
+// programmeReady waits until the programme's latest generation is Ready and every pairing has been
+// reconciled, and returns the programme.
+func programmeReady(t *testing.T, ns, name string) *mentoringv1alpha1.Programme {
+	t.Helper()
+	var programme *mentoringv1alpha1.Programme
+	NewWithT(t).Eventually(func(g Gomega) {
+		programme = get(g, ns, name, &mentoringv1alpha1.Programme{})
+		g.Expect(programme.Status.ObservedGeneration).To(Equal(programme.Generation))
+		g.Expect(condition(programme.Status.Conditions, "Ready")).To(HavePrefix("Ready=True/"))
+		for _, p := range listPairings(g, ns) {
+			g.Expect(p.Status.ObservedGeneration).To(Equal(p.Generation), "pairing %s not reconciled", p.Name)
+			g.Expect(p.Status.Score).NotTo(BeNil(), "pairing %s not scored", p.Name)
+		}
+	}).Should(Succeed())
+	return programme
+}
+
+// expectConstraintsHold checks the hard constraints on every active pairing independently of the
+// matcher: roles, seniority gap, capacity, one mentor per mentee, a shared topic, no management chain.
+func expectConstraintsHold(t *testing.T, ns string, people []*mentoringv1alpha1.Participant, pairings []mentoringv1alpha1.Pairing) {
+	t.Helper()
+	byName := map[string]*mentoringv1alpha1.Participant{}
+	for _, p := range people {
+		byName[p.Name] = p
+	}
+	load := map[string]int32{}
+	mentees := map[string]bool{}
+	for _, pairing := range active(pairings) {
+		mentor, mentee := byName[pairing.Spec.MentorRef.Name], byName[pairing.Spec.MenteeRef.Name]
+		if mentor == nil || mentee == nil || mentor.Spec.Role != mentoringv1alpha1.RoleMentor || mentee.Spec.Role != mentoringv1alpha1.RoleMentee {
+			t.Errorf("%s pairs unknown people or wrong roles", pairing.Name)
+			continue
+		}
+		if mentor.Spec.Seniority+1 > mentee.Spec.Seniority {
+			t.Errorf("%s: mentor seniority %d is not below mentee seniority %d", pairing.Name, mentor.Spec.Seniority, mentee.Spec.Seniority)
+		}
+		if mentees[mentee.Name] {
+			t.Errorf("mentee %s has two active pairings", mentee.Name)
+		}
+		mentees[mentee.Name] = true
+		load[mentor.Name]++
+		if capacity := *mentor.Spec.Capacity; load[mentor.Name] > capacity {
+			t.Errorf("mentor %s has %d mentees, capacity %d", mentor.Name, load[mentor.Name], capacity)
+		}
+		if slices.Contains(mentor.Spec.ManagementChain, string(mentee.Spec.Email)) {
+			t.Errorf("%s pairs %s with their manager %s", pairing.Name, mentor.Name, mentee.Name)
+		}
+		shared := slices.ContainsFunc(mentor.Spec.Expertise, func(e mentoringv1alpha1.TopicExpertise) bool {
+			return slices.ContainsFunc(mentee.Spec.Goals, func(g mentoringv1alpha1.TopicGoal) bool { return g.Topic == e.Topic })
+		})
+		if !shared {
+			t.Errorf("%s shares no topic", pairing.Name)
+		}
+		if pairing.Labels[mentoringv1alpha1.MentorLabel] != mentor.Name || metav1.GetControllerOf(&pairing) == nil ||
+			metav1.GetControllerOf(&pairing).Kind != "Programme" {
+			t.Errorf("%s lacks its labels or its controller owner reference", pairing.Name)
+		}
+	}
+}
+
+func TestProgrammeMatchesThirtyParticipants(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	startManager(t, ns, december2026)
+	people := cohort("prog", 12, 18)
+	create(t, ns, objects(people)...)
+	create(t, ns, programme("prog"))
+
+	programme := programmeReady(t, ns, "prog")
+	pairings := listPairings(g, ns)
+	expectConstraintsHold(t, ns, people, pairings)
+	g.Expect(programme.Status.Participants).To(BeEquivalentTo(30))
+	g.Expect(programme.Status.Pairings).To(BeEquivalentTo(len(active(pairings))))
+	g.Expect(programme.Status.Pairings).To(BeNumerically(">=", 14), "most mentees are matched")
+	g.Expect(condition(programme.Status.Conditions, "Ready")).To(Equal("Ready=True/Upcoming"))
+	g.Expect(condition(programme.Status.Conditions, "Matched")).To(Equal("Matched=True/Succeeded"))
+	g.Expect(condition(programme.Status.Conditions, "IntegrationsReady")).To(Equal("IntegrationsReady=True/Succeeded"))
+	for _, p := range pairings {
+		g.Expect(condition(p.Status.Conditions, "Ready")).To(Equal("Ready=True/Proposed"))
+		g.Expect(condition(p.Status.Conditions, "ConstraintsMet")).To(Equal("ConstraintsMet=True/ConstraintsMet"))
+		g.Expect(p.Spec.Approved).To(BeFalse(), "the operator never writes spec.approved")
+	}
+	// Being unpaired is normal: unmatched participants stay Ready and say why.
+	g.Eventually(func(g Gomega) {
+		for _, p := range people {
+			participant := get(g, ns, p.Name, &mentoringv1alpha1.Participant{})
+			g.Expect(condition(participant.Status.Conditions, "Ready")).To(Equal("Ready=True/Succeeded"))
+			g.Expect(condition(participant.Status.Conditions, "Matched")).To(MatchRegexp(`^Matched=(True/Paired|False/\w+)$`))
+		}
+	}).Should(Succeed())
+}
+
+func TestJoiningAndLeavingChangeOnlyWhatTheyMust(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	startManager(t, ns, december2026)
+	create(t, ns, objects(cohort("prog", 6, 6))...)
+	create(t, ns, programme("prog"))
+	programmeReady(t, ns, "prog")
+	before := listPairings(g, ns)
+	versions := map[string]string{}
+	for _, p := range before {
+		versions[p.Name] = p.ResourceVersion
+	}
+
+	// A mentor with free capacity and a new mentee who only fits them: exactly one new pairing.
+	newcomer := mentee("newcomer", "prog")
+	newcomer.Spec.Goals = []mentoringv1alpha1.TopicGoal{{Topic: "inclusion", Priority: 4}}
+	spare := mentor("spare", "prog")
+	spare.Spec.Expertise = []mentoringv1alpha1.TopicExpertise{{Topic: "inclusion", Level: 5}}
+	create(t, ns, spare, newcomer)
+	g.Eventually(func(g Gomega) {
+		g.Expect(listPairings(g, ns)).To(HaveLen(len(before) + 1))
+	}).Should(Succeed())
+	programmeReady(t, ns, "prog")
+	g.Consistently(func(g Gomega) {
+		after := listPairings(g, ns)
+		g.Expect(after).To(HaveLen(len(before) + 1))
+		for _, p := range after {
+			if version, existed := versions[p.Name]; existed {
+				g.Expect(p.Spec).To(Equal(specOf(before, p.Name)), "pairing %s changed", p.Name)
+				g.Expect(p.ResourceVersion).To(Equal(version), "pairing %s was written again", p.Name)
+			} else {
+				g.Expect(p.Spec.MenteeRef.Name).To(Equal("newcomer"))
+			}
+		}
+	}).Should(Succeed())
+
+	// The mentor leaves: the pairing ends and stays as history; the mentee is matched again.
+	leaving := active(listPairings(g, ns))[0]
+	mentorName, menteeName := leaving.Spec.MentorRef.Name, leaving.Spec.MenteeRef.Name
+	g.Expect(env.Client.Delete(context.Background(), &mentoringv1alpha1.Participant{
+		ObjectMeta: metav1.ObjectMeta{Name: mentorName, Namespace: ns}})).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		ended := get(g, ns, leaving.Name, &mentoringv1alpha1.Pairing{})
+		g.Expect(ended.Status.Ended).NotTo(BeNil())
+		g.Expect(ended.Status.Ended.Reason).To(Equal(mentoringv1alpha1.EndParticipantLeft))
+		g.Expect(condition(ended.Status.Conditions, "Ready")).To(Equal("Ready=True/Ended"))
+		rematched := slices.ContainsFunc(active(listPairings(g, ns)), func(p mentoringv1alpha1.Pairing) bool {
+			return p.Spec.MenteeRef.Name == menteeName
+		})
+		g.Expect(rematched).To(BeTrue(), "mentee %s is matched again", menteeName)
+	}).Should(Succeed())
+}
+
+func specOf(pairings []mentoringv1alpha1.Pairing, name string) mentoringv1alpha1.PairingSpec {
+	for _, p := range pairings {
+		if p.Name == name {
+			return p.Spec
+		}
+	}
+	return mentoringv1alpha1.PairingSpec{}
+}
+
+func TestManualApprovalAndPinnedPairings(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	m := startManager(t, ns, december2026)
+	manual := programme("cohort")
+	manual.Spec.Matching.Approval = mentoringv1alpha1.ApprovalManual
+	boss := mentee("boss", "cohort")
+	report := mentor("report", "cohort")
+	report.Spec.ManagementChain = []string{"boss@example.org"}
+	// A person pairs a mentor with their own manager: honoured, with a warning condition.
+	create(t, ns, manual, boss, report, mentor("ada", "cohort"), mentee("bob", "cohort"),
+		personalPairing("chosen", "cohort", "report", "boss"))
+
+	g.Eventually(func(g Gomega) {
+		pairings := listPairings(g, ns)
+		g.Expect(pairs(pairings)).To(Equal([]string{"ada>bob", "report>boss"}))
+		chosen := get(g, ns, "chosen", &mentoringv1alpha1.Pairing{})
+		g.Expect(condition(chosen.Status.Conditions, "ConstraintsMet")).To(Equal("ConstraintsMet=False/ConstraintViolated"))
+		g.Expect(conditionMessage(chosen.Status.Conditions, "ConstraintsMet")).To(ContainSubstring("management chain"))
+		g.Expect(chosen.Status.Ended).To(BeNil(), "a pairing written by a person is honoured")
+		for _, p := range pairings {
+			g.Expect(condition(p.Status.Conditions, "Ready")).To(Equal("Ready=True/AwaitingApproval"))
+		}
+	}).Should(Succeed())
+
+	m.clock.SetTime(time.Date(2027, 1, 12, 9, 0, 0, 0, time.UTC))
+	for _, p := range listPairings(g, ns) {
+		patch := client.MergeFrom(p.DeepCopy())
+		p.Spec.Approved = true
+		g.Expect(env.Client.Patch(context.Background(), &p, patch)).To(Succeed())
+	}
+	g.Eventually(func(g Gomega) {
+		for _, p := range listPairings(g, ns) {
+			g.Expect(condition(p.Status.Conditions, "Ready")).To(Equal("Ready=True/Active"))
+		}
+	}).Should(Succeed())
+}
+
+func TestScheduleDrivesTheProgramme(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	m := startManager(t, ns, december2026)
+	create(t, ns, programme("prog"), mentor("ada", "prog"), mentee("bob", "prog"))
+	programmeReady(t, ns, "prog")
+
+	// After the enrolment deadline, newcomers are not matched and say why.
+	m.clock.SetTime(time.Date(2027, 2, 15, 9, 0, 0, 0, time.UTC))
+	late, lateMentor := mentee("late", "prog"), mentor("late-mentor", "prog")
+	create(t, ns, late, lateMentor)
+	g.Eventually(func(g Gomega) {
+		p := get(g, ns, "late", &mentoringv1alpha1.Participant{})
+		g.Expect(condition(p.Status.Conditions, "Eligible")).To(Equal("Eligible=False/EnrolmentClosed"))
+		g.Expect(condition(p.Status.Conditions, "Ready")).To(Equal("Ready=True/Succeeded"))
+		programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+		g.Expect(condition(programme.Status.Conditions, "Ready")).To(Equal("Ready=True/Running"))
+	}).Should(Succeed())
+	g.Consistently(func(g Gomega) {
+		g.Expect(pairs(listPairings(g, ns))).To(Equal([]string{"ada>bob"}))
+	}).Should(Succeed())
+
+	// At the end, pairings complete and the programme reports Completed.
+	m.clock.SetTime(july2027)
+	nudge(t, get(g, ns, "prog", &mentoringv1alpha1.Programme{}))
+	g.Eventually(func(g Gomega) {
+		programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+		g.Expect(condition(programme.Status.Conditions, "Ready")).To(Equal("Ready=True/Completed"))
+		g.Expect(programme.Status.Pairings).To(BeZero())
+		for _, p := range listPairings(g, ns) {
+			g.Expect(p.Status.Ended).NotTo(BeNil())
+			g.Expect(p.Status.Ended.Reason).To(Equal(mentoringv1alpha1.EndProgrammeCompleted))
+			g.Expect(condition(p.Status.Conditions, "Ready")).To(Equal("Ready=True/Completed"))
+		}
+	}).Should(Succeed())
+}
+
+func TestSuspendStopsMatching(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	startManager(t, ns, december2026)
+	suspended := programme("prog")
+	suspended.Spec.Suspend = true
+	create(t, ns, suspended, mentor("ada", "prog"), mentee("bob", "prog"))
+	g.Eventually(func(g Gomega) {
+		programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+		g.Expect(condition(programme.Status.Conditions, "Ready")).To(Equal("Ready=True/Suspended"))
+		g.Expect(programme.Status.Participants).To(BeEquivalentTo(2))
+	}).Should(Succeed())
+	g.Consistently(func(g Gomega) {
+		g.Expect(listPairings(g, ns)).To(BeEmpty())
+	}).Should(Succeed())
+
+	programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+	patch := client.MergeFrom(programme.DeepCopy())
+	programme.Spec.Suspend = false
+	g.Expect(env.Client.Patch(context.Background(), programme, patch)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(pairs(listPairings(g, ns))).To(Equal([]string{"ada>bob"}))
+	}).Should(Succeed())
+}
+
+func TestRestartDuringRolloutMakesTheSamePairings(t *testing.T) {
+	g := NewWithT(t)
+	people := cohort("prog", 100, 200)
+
+	// Reference: an uninterrupted run.
+	reference := newNamespace(t)
+	first := startManager(t, reference, december2026)
+	rollout(t, reference, people)
+	programmeReady(t, reference, "prog")
+	want := pairs(listPairings(g, reference))
+	first.Stop()
+	g.Expect(len(want)).To(BeNumerically(">", 100))
+
+	// The same rollout, with the manager stopped once some pairings exist.
+	ns := newNamespace(t)
+	interrupted := startManager(t, ns, december2026)
+	rollout(t, ns, cohortCopy(people))
+	g.Eventually(func(g Gomega) {
+		g.Expect(len(listPairings(g, ns))).To(BeNumerically(">", 0))
+	}).WithPolling(5 * time.Millisecond).Should(Succeed())
+	interrupted.Stop()
+	stoppedWith := len(listPairings(g, ns))
+	startManager(t, ns, december2026)
+	programmeReady(t, ns, "prog")
+
+	t.Logf("stopped with %d of %d pairings", stoppedWith, len(want))
+	g.Consistently(func(g Gomega) {
+		got := listPairings(g, ns)
+		g.Expect(pairs(got)).To(Equal(want))
+		names := map[string]bool{}
+		for _, p := range got {
+			g.Expect(names[p.Name]).To(BeFalse(), "duplicate pairing %s", p.Name)
+			names[p.Name] = true
+		}
+	}).Should(Succeed())
+}
+
+// rollout creates the participants and a suspended programme, waits until the operator sees every
+// participant, and resumes the programme, so that its first matching pass sees everyone.
+func rollout(t *testing.T, ns string, people []*mentoringv1alpha1.Participant) {
+	t.Helper()
+	g := NewWithT(t)
+	create(t, ns, objects(people)...)
+	suspended := programme("prog")
+	suspended.Spec.Suspend = true
+	create(t, ns, suspended)
+	g.Eventually(func(g Gomega) {
+		g.Expect(get(g, ns, "prog", &mentoringv1alpha1.Programme{}).Status.Participants).To(BeEquivalentTo(len(people)))
+	}).Should(Succeed())
+	patch := client.MergeFrom(suspended.DeepCopy())
+	suspended.Spec.Suspend = false
+	g.Expect(env.Client.Patch(context.Background(), suspended, patch)).To(Succeed())
+}
+
+// cohortCopy returns fresh copies, since create sets namespaces and metadata on the objects it gets.
+func cohortCopy(people []*mentoringv1alpha1.Participant) []*mentoringv1alpha1.Participant {
+	out := make([]*mentoringv1alpha1.Participant, len(people))
+	for i, p := range people {
+		c := p.DeepCopy()
+		c.ResourceVersion, c.UID, c.Namespace, c.CreationTimestamp = "", "", "", metav1.Time{}
+		out[i] = c
+	}
+	return out
+}
