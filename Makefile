@@ -16,16 +16,21 @@ all: build
 manifests: ## Generate the CRDs and the RBAC role from the Go types and markers.
 	$(CONTROLLER_GEN) crd rbac:roleName=reverse-mentoring-operator paths=./api/... paths=./controllers/... \
 		output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+	hack/sync-chart-crds.sh
 
 .PHONY: generate
 generate: ## Generate deep-copy code for the API types.
 	$(CONTROLLER_GEN) object paths=./api/...
 
 .PHONY: verify
-verify: manifests generate ## Fail when generated files are stale or Go code is not gofmt'ed.
-	@test -z "$$(gofmt -l api cmd controllers internal)" || { gofmt -l api cmd controllers internal; echo "run gofmt -w"; exit 1; }
+verify: manifests generate api-docs ## Fail when generated files are stale or Go code is not gofmt'ed.
+	@test -z "$$(gofmt -l api cmd controllers internal hack charts)" || { gofmt -l api cmd controllers internal hack charts; echo "run gofmt -w"; exit 1; }
 	@git diff --exit-code -- api config charts docs || { echo "generated files are stale: run make manifests generate and commit"; exit 1; }
 	@test -z "$$(git status --porcelain -- api config charts docs)" || { git status --porcelain -- api config charts docs; echo "untracked generated files: commit them"; exit 1; }
+
+.PHONY: api-docs
+api-docs: ## Generate docs/api-reference.md from the API types' doc comments and markers.
+	go run ./hack/api-docs -api api/v1alpha1 -out docs/api-reference.md
 
 ##@ Build
 
@@ -44,6 +49,10 @@ vet:
 envtest-assets: ## Build (or reuse) kube-apiserver, etcd and kubectl for the tests.
 	@hack/envtest-assets.sh >/dev/null
 
+.PHONY: helm
+helm: ## Build (or reuse) Helm for the chart tests.
+	@hack/helm.sh >/dev/null
+
 .PHONY: test
-test: envtest-assets vet ## Run every test against a real kube-apiserver and etcd.
+test: envtest-assets helm vet ## Run every test against a real kube-apiserver and etcd.
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GOTEST_FLAGS) ./...

@@ -5,17 +5,21 @@ import (
 	"fmt"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
@@ -29,6 +33,7 @@ type PairingReconciler struct {
 	Recorder events.EventRecorder
 	Clock    clock.PassiveClock
 	Options  controller.Options
+	Notifier *Notifier
 }
 
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=get;list;watch;update;patch
@@ -73,12 +78,36 @@ func (r *PairingReconciler) reconcilePhases(ctx context.Context, s *pairingScope
 	if done, err := r.resolve(ctx, s); done || err != nil {
 		return ctrl.Result{}, err
 	}
-	reason, message := pairingStage(s)
-	s.conditions.ready(reason, message)
-	if reason == mentoringv1alpha1.ReasonProposed {
-		return ctrl.Result{RequeueAfter: s.timeline.Start.Sub(s.now)}, nil
+	stage, message := pairingStage(s)
+	var requeue time.Duration
+	if stage == mentoringv1alpha1.ReasonProposed {
+		requeue = s.timeline.Start.Sub(s.now)
 	}
-	return ctrl.Result{}, nil
+	notified, err := r.notify(ctx, s, stage)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if pending := meta.FindStatusCondition(s.status.Conditions, mentoringv1alpha1.NotifiedCondition); pending.Reason == mentoringv1alpha1.ReasonDeliveryPending {
+		s.conditions.reconciling(pending.Reason, pending.Message)
+	} else {
+		s.conditions.ready(stage, message)
+	}
+	return ctrl.Result{RequeueAfter: earliest(requeue, notified.retryAfter)}, nil
+}
+
+// notify delivers the pairing's events and sets its Notified condition.
+func (r *PairingReconciler) notify(ctx context.Context, s *pairingScope, stage string) (notification, error) {
+	out, err := r.Notifier.Deliver(ctx, s.programme, pairingEvents(s.pairing, stage, s.timeline), s.status.Notifications)
+	if err != nil {
+		return out, err
+	}
+	s.status.Notifications = out.records
+	for _, failure := range out.failures {
+		r.Recorder.Eventf(s.pairing, nil, corev1.EventTypeWarning, mentoringv1alpha1.ReasonDeliveryFailed, "Notify", failure)
+	}
+	status, reason, message := notifiedCondition(s.programme, out.records)
+	s.conditions.set(mentoringv1alpha1.NotifiedCondition, status, reason, message)
+	return out, nil
 }
 
 // resolve finds the programme and both participants. It returns done when the pairing cannot go further
@@ -190,9 +219,9 @@ func (r *PairingReconciler) writeStatus(ctx context.Context, p *mentoringv1alpha
 // SetupWithManager watches Pairings, their Programme and their Participants.
 func (r *PairingReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&mentoringv1alpha1.Pairing{}).
-		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(r.programmePairings)).
-		Watches(&mentoringv1alpha1.Participant{}, handler.EnqueueRequestsFromMapFunc(r.participantPairings)).
+		For(&mentoringv1alpha1.Pairing{}, builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded))).
+		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(r.programmePairings), builder.WithPredicates(changedByPeople)).
+		Watches(&mentoringv1alpha1.Participant{}, handler.EnqueueRequestsFromMapFunc(r.participantPairings), builder.WithPredicates(changedByPeople)).
 		WithOptions(r.Options).
 		Named("pairing").
 		Complete(r)

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	corev1 "k8s.io/api/core/v1"
 	"slices"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -11,10 +12,12 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
@@ -28,6 +31,7 @@ type ParticipantReconciler struct {
 	client.Client
 	Recorder events.EventRecorder
 	Options  controller.Options
+	Notifier *Notifier
 }
 
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants,verbs=get;list;watch
@@ -80,8 +84,16 @@ func (r *ParticipantReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 	} else {
 		conditions.ready(mentoringv1alpha1.ReasonSucceeded, "Participant is enrolled.")
 	}
+	notified, err := r.Notifier.Deliver(ctx, programme, participantEvents(participant), status.Notifications)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	status.Notifications = notified.records
+	for _, failure := range notified.failures {
+		r.Recorder.Eventf(participant, nil, corev1.EventTypeWarning, mentoringv1alpha1.ReasonDeliveryFailed, "Notify", failure)
+	}
 	status.ObservedGeneration = participant.Generation
-	return ctrl.Result{}, r.writeStatus(ctx, participant, status)
+	return ctrl.Result{RequeueAfter: notified.retryAfter}, r.writeStatus(ctx, participant, status)
 }
 
 // participantStatus starts from the fields this controller owns, so that the apply leaves the
@@ -129,9 +141,9 @@ func activePairingNames(pairings []mentoringv1alpha1.Pairing, programme string) 
 // SetupWithManager watches Participants, their Programme and their Pairings.
 func (r *ParticipantReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&mentoringv1alpha1.Participant{}).
-		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(r.programmeParticipants)).
-		Watches(&mentoringv1alpha1.Pairing{}, handler.EnqueueRequestsFromMapFunc(pairingParticipants)).
+		For(&mentoringv1alpha1.Participant{}, builder.WithPredicates(predicate.Or(changedByPeople, matchedChanged))).
+		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(r.programmeParticipants), builder.WithPredicates(changedByPeople)).
+		Watches(&mentoringv1alpha1.Pairing{}, handler.EnqueueRequestsFromMapFunc(pairingParticipants), builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded))).
 		WithOptions(r.Options).
 		Named("participant").
 		Complete(r)

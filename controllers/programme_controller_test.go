@@ -334,6 +334,7 @@ func rollout(t *testing.T, ns string, people []*mentoringv1alpha1.Participant) {
 	create(t, ns, objects(people)...)
 	suspended := programme("prog")
 	suspended.Spec.Suspend = true
+	suspended.Spec.Matching.MaxMenteesPerMentor = 2
 	create(t, ns, suspended)
 	g.Eventually(func(g Gomega) {
 		g.Expect(get(g, ns, "prog", &mentoringv1alpha1.Programme{}).Status.Participants).To(BeEquivalentTo(len(people)))

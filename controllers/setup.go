@@ -6,6 +6,8 @@ import (
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
 // Options configure the controllers.
@@ -14,6 +16,10 @@ type Options struct {
 	Clock clock.PassiveClock
 	// Concurrency is the number of objects each controller reconciles at once.
 	Concurrency int
+	// AllowLoopbackWebhooks lets webhooks reach loopback addresses (local development and tests).
+	AllowLoopbackWebhooks bool
+	// DeliveryPolicy is how webhook deliveries are retried; the zero value uses the defaults.
+	DeliveryPolicy webhook.Policy
 }
 
 // Setup registers the field indexes and every controller with the manager. The manager binary and the
@@ -26,10 +32,22 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	controllerOptions := controller.Options{MaxConcurrentReconciles: max(opts.Concurrency, 1)}
+	notifier := &Notifier{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopbackWebhooks, Policy: opts.DeliveryPolicy, Clock: opts.Clock}
+	if err := (&ProgrammeReconciler{
+		Client:   mgr.GetClient(),
+		Recorder: mgr.GetEventRecorder("programme-controller"),
+		Clock:    opts.Clock,
+		Options:  controllerOptions,
+		Notifier: notifier,
+		Writers:  16,
+	}).SetupWithManager(mgr); err != nil {
+		return err
+	}
 	if err := (&ParticipantReconciler{
 		Client:   mgr.GetClient(),
 		Recorder: mgr.GetEventRecorder("participant-controller"),
 		Options:  controllerOptions,
+		Notifier: notifier,
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
@@ -38,5 +56,6 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("pairing-controller"),
 		Clock:    opts.Clock,
 		Options:  controllerOptions,
+		Notifier: notifier,
 	}).SetupWithManager(mgr)
 }

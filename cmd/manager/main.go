@@ -30,6 +30,7 @@ func main() {
 		concurrency    int
 		apiQPS         float64
 		apiBurst       int
+		allowLoopback  bool
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address of the metrics endpoint; 0 disables it.")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, to callers authorised by the API server.")
@@ -40,6 +41,7 @@ func main() {
 	flag.IntVar(&concurrency, "concurrency", 4, "Objects each controller reconciles at once.")
 	flag.Float64Var(&apiQPS, "kube-api-qps", 50, "Sustained requests per second to the API server.")
 	flag.IntVar(&apiBurst, "kube-api-burst", 100, "Burst of requests to the API server.")
+	flag.BoolVar(&allowLoopback, "webhook-allow-loopback", false, "Let webhooks reach loopback addresses (local development only).")
 	zapOptions := zap.Options{}
 	zapOptions.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -75,7 +77,7 @@ func main() {
 		fail(log, err, "Failed to create the manager")
 	}
 	ctx := ctrl.SetupSignalHandler()
-	if err := controllers.Setup(ctx, mgr, controllers.Options{Concurrency: concurrency}); err != nil {
+	if err := controllers.Setup(ctx, mgr, controllers.Options{Concurrency: concurrency, AllowLoopbackWebhooks: allowLoopback}); err != nil {
 		fail(log, err, "Failed to set up the controllers")
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {

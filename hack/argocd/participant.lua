@@ -1,0 +1,36 @@
+-- Argo CD health of a mentoring.reverse-mentoring.dev Participant, read from its kstatus conditions.
+-- Being unpaired (Matched=False) is a normal state that keeps Ready true, so it is Healthy.
+-- argocd-cm key: resource.customizations.health.mentoring.reverse-mentoring.dev_Participant
+local hs = {}
+local status = obj.status or {}
+local conditions = {}
+for _, condition in ipairs(status.conditions or {}) do
+  conditions[condition.type] = condition
+end
+local ready = conditions["Ready"]
+if status.observedGeneration ~= obj.metadata.generation or ready == nil then
+  hs.status = "Progressing"
+  hs.message = "Waiting for the operator to act on the latest spec"
+  return hs
+end
+local stalled = conditions["Stalled"]
+if stalled ~= nil and stalled.status == "True" then
+  hs.status = "Degraded"
+  hs.message = stalled.message
+  return hs
+end
+local reconciling = conditions["Reconciling"]
+if reconciling ~= nil and reconciling.status == "True" then
+  hs.status = "Progressing"
+  hs.message = reconciling.message
+  return hs
+end
+hs.message = ready.message
+if ready.status == "True" then
+  hs.status = "Healthy"
+elseif ready.status == "False" then
+  hs.status = "Degraded"
+else
+  hs.status = "Progressing"
+end
+return hs

@@ -1,0 +1,39 @@
+package matching
+
+// Problem is the assignment problem a matching pass solves for its free mentees and mentors, without
+// the tie-breaking hash, in a form reference solvers such as SciPy's linear_sum_assignment read: the
+// tests and hack/matching-benchmark compare Match with them on the same problems.
+type Problem struct {
+	// Rows is the number of free mentees; Capacity the free capacity of each free mentor.
+	Rows     int   `json:"rows"`
+	Capacity []int `json:"capacity"`
+	// Entries are the allowed pairs as [row, column, cost]: the score missing to 100, in hundredths.
+	Entries [][3]int64 `json:"entries"`
+	// Unassigned is the cost of leaving a row unassigned.
+	Unassigned int64 `json:"unassigned"`
+}
+
+// Reference returns the problem the matching pass of in solves, and the total cost and number of
+// assigned rows of Match's answer under the problem's costs.
+func Reference(in Input) (p Problem, cost int64, assigned int) {
+	m := newMatcher(newIndex(in))
+	m.keep(in.Pairings)
+	rows, cols := m.free()
+	a := m.assignment(rows, cols)
+	scale := costScale(len(rows))
+	p = Problem{Rows: a.rows, Capacity: a.capacity, Unassigned: m.unassignedUnits(len(rows))}
+	for r := range a.columns {
+		for i, c := range a.columns[r] {
+			p.Entries = append(p.Entries, [3]int64{int64(r), int64(c), a.cost[r][i] / scale})
+		}
+	}
+	for r, c := range a.solve() {
+		if c < 0 {
+			cost += p.Unassigned
+			continue
+		}
+		assigned++
+		cost += scoreUnits - int64(m.scoreUnitsOf(cols[c], rows[r], nil))
+	}
+	return p, cost, assigned
+}
