@@ -12,7 +12,7 @@ import (
 )
 
 // programme returns a programme on AI and inclusion that runs through 2027, enrolling until the end of
-// January.
+// January, in which mentors take up to two mentees.
 func programme(name string) *mentoringv1alpha1.Programme {
 	return &mentoringv1alpha1.Programme{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
@@ -22,6 +22,7 @@ func programme(name string) *mentoringv1alpha1.Programme {
 			Schedule: mentoringv1alpha1.ProgrammeSchedule{
 				Start: "2027-01-11", End: "2027-06-30", EnrolmentDeadline: "2027-01-31", TimeZone: "Europe/London",
 			},
+			Matching: mentoringv1alpha1.MatchingPolicy{MaxMenteesPerMentor: 2},
 		},
 	}
 }

@@ -31,6 +31,14 @@ func SetupIndexes(ctx context.Context, mgr manager.Manager) error {
 	}); err != nil {
 		return err
 	}
+	if err := indexer.IndexField(ctx, &mentoringv1alpha1.Participant{}, feedTokenIndex, func(obj client.Object) []string {
+		if hash := obj.(*mentoringv1alpha1.Participant).Status.FeedTokenHash; hash != "" {
+			return []string{hash}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
 	return indexer.IndexField(ctx, &mentoringv1alpha1.Pairing{}, participantIndex, func(obj client.Object) []string {
 		p := obj.(*mentoringv1alpha1.Pairing)
 		return []string{p.Spec.MentorRef.Name, p.Spec.MenteeRef.Name}

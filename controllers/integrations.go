@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -46,6 +49,26 @@ func (h *integrationsHealth) condition() (metav1.ConditionStatus, string, string
 		return metav1.ConditionTrue, mentoringv1alpha1.ReasonSucceeded, "Calendar and webhooks are usable."
 	}
 	return metav1.ConditionFalse, h.reason, strings.Join(append(h.stalled, h.retrying...), " ")
+}
+
+// calendarHealth folds the pairings' CalendarSynced conditions into the programme's integration health:
+// refused credentials or missing settings need a person; an unreachable server is retried.
+func calendarHealth(pairings []mentoringv1alpha1.Pairing, health *integrationsHealth) {
+	failing := map[string]int{}
+	for _, p := range pairings {
+		if c := meta.FindStatusCondition(p.Status.Conditions, mentoringv1alpha1.CalendarSyncedCondition); c != nil && c.Status == metav1.ConditionFalse {
+			failing[c.Reason]++
+		}
+	}
+	for _, reason := range slices.Sorted(maps.Keys(failing)) {
+		message := fmt.Sprintf("Calendar: %d pairings report %s; see their CalendarSynced condition.", failing[reason], reason)
+		switch reason {
+		case mentoringv1alpha1.ReasonAuthenticationFailed, mentoringv1alpha1.ReasonSecretNotFound, mentoringv1alpha1.ReasonInvalidSpec:
+			health.problem(true, reason, message)
+		case mentoringv1alpha1.ReasonUnreachable:
+			health.problem(false, reason, message)
+		}
+	}
 }
 
 // webhookHealth computes status.webhooks from the delivery records of the programme, its pairings and

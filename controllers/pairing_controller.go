@@ -23,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
 )
 
@@ -30,10 +31,11 @@ import (
 // external side effects.
 type PairingReconciler struct {
 	client.Client
-	Recorder events.EventRecorder
-	Clock    clock.PassiveClock
-	Options  controller.Options
-	Notifier *Notifier
+	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
+	Options   controller.Options
+	Notifier  *Notifier
+	Calendars Calendars
 }
 
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=get;list;watch;update;patch
@@ -58,7 +60,7 @@ func (r *PairingReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !pairing.DeletionTimestamp.IsZero() {
-		return ctrl.Result{}, nil
+		return ctrl.Result{}, r.finalize(ctx, pairing)
 	}
 	s := &pairingScope{pairing: pairing, status: pairingStatus(pairing), now: r.Clock.Now()}
 	s.conditions = conditionsOf(&s.status.Conditions, pairing.Generation)
@@ -79,20 +81,70 @@ func (r *PairingReconciler) reconcilePhases(ctx context.Context, s *pairingScope
 		return ctrl.Result{}, err
 	}
 	stage, message := pairingStage(s)
-	var requeue time.Duration
-	if stage == mentoringv1alpha1.ReasonProposed {
-		requeue = s.timeline.Start.Sub(s.now)
+	slot, stalled := r.schedule(s, stage)
+	var synced calendarOutcome
+	if !stalled {
+		synced = r.syncCalendar(ctx, s, slot, stage)
 	}
 	notified, err := r.notify(ctx, s, stage)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	if pending := meta.FindStatusCondition(s.status.Conditions, mentoringv1alpha1.NotifiedCondition); pending.Reason == mentoringv1alpha1.ReasonDeliveryPending {
+	switch pending := meta.FindStatusCondition(s.status.Conditions, mentoringv1alpha1.NotifiedCondition); {
+	case stalled || synced.stalled:
+		// The conditions say what a person must fix.
+	case synced.err != nil:
+		return ctrl.Result{}, synced.err
+	case pending.Reason == mentoringv1alpha1.ReasonDeliveryPending:
 		s.conditions.reconciling(pending.Reason, pending.Message)
-	} else {
+	default:
 		s.conditions.ready(stage, message)
 	}
-	return ctrl.Result{RequeueAfter: earliest(requeue, notified.retryAfter)}, nil
+	return ctrl.Result{RequeueAfter: earliest(earliest(s.untilStart(stage), s.untilNextMeeting()), notified.retryAfter)}, nil
+}
+
+// schedule keeps the pair's standing meeting in status.meeting once the pairing is approved and
+// returns its slot. An ended pairing keeps its last meeting without a next one. It stalls when no slot
+// fits both people.
+func (r *PairingReconciler) schedule(s *pairingScope, stage string) (*calendar.Slot, bool) {
+	switch stage {
+	case mentoringv1alpha1.ReasonAwaitingApproval:
+		s.status.Meeting = nil
+		return nil, false
+	case mentoringv1alpha1.ReasonEnded, mentoringv1alpha1.ReasonCompleted:
+		if m := s.status.Meeting; m != nil {
+			s.status.Meeting = &mentoringv1alpha1.MeetingStatus{Weekday: m.Weekday, Start: m.Start, TimeZone: m.TimeZone,
+				DurationMinutes: m.DurationMinutes, RecurrenceRule: m.RecurrenceRule}
+		}
+		return nil, false
+	}
+	slot, err := s.slot()
+	if err != nil {
+		message := fmt.Sprintf("No weekly %d-minute slot fits the availability of both %s and %s for every meeting of the programme: widen spec.availability of one of them.",
+			planner.MeetingMinutes(s.programme), s.mentor.Name, s.mentee.Name)
+		s.status.Meeting = nil
+		s.conditions.set(mentoringv1alpha1.CalendarSyncedCondition, metav1.ConditionFalse, mentoringv1alpha1.ReasonNoCommonSlot, message)
+		r.stall(s, mentoringv1alpha1.ReasonNoCommonSlot, message)
+		return nil, true
+	}
+	s.status.Meeting = s.meetingStatus(slot)
+	return &slot, false
+}
+
+// untilStart is how long a proposed pairing waits for the programme to start.
+func (s *pairingScope) untilStart(stage string) time.Duration {
+	if stage != mentoringv1alpha1.ReasonProposed {
+		return 0
+	}
+	return s.timeline.Start.Sub(s.now)
+}
+
+// untilNextMeeting is how long until the next meeting, after which status shows the one after.
+func (s *pairingScope) untilNextMeeting() time.Duration {
+	if m := s.status.Meeting; m != nil && m.NextMeeting != nil {
+		return m.NextMeeting.Sub(s.now) + time.Second
+	}
+	return 0
 }
 
 // notify delivers the pairing's events and sets its Notified condition.

@@ -3,14 +3,17 @@ package controllers
 import (
 	"context"
 	"fmt"
-	corev1 "k8s.io/api/core/v1"
 	"slices"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -30,8 +33,10 @@ import (
 type ParticipantReconciler struct {
 	client.Client
 	Recorder events.EventRecorder
+	Clock    clock.PassiveClock
 	Options  controller.Options
 	Notifier *Notifier
+	Feeds    Feeds
 }
 
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants,verbs=get;list;watch
@@ -71,8 +76,12 @@ func (r *ParticipantReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		return ctrl.Result{}, err
 	}
 	status.Pairings, status.ActivePairings = activePairingNames(pairings, programme.Name)
+	if err := r.feedStatus(ctx, programme, participant, status); err != nil {
+		return ctrl.Result{}, err
+	}
 
-	eligibility := planner.Eligibility(programme, participant, len(pairings) > 0)
+	now := r.Clock.Now()
+	eligibility := planner.Eligibility(programme, participant, len(pairings) > 0, now)
 	eligible := metav1.ConditionFalse
 	if eligibility.Eligible {
 		eligible = metav1.ConditionTrue
@@ -93,7 +102,17 @@ func (r *ParticipantReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 		r.Recorder.Eventf(participant, nil, corev1.EventTypeWarning, mentoringv1alpha1.ReasonDeliveryFailed, "Notify", failure)
 	}
 	status.ObservedGeneration = participant.Generation
-	return ctrl.Result{RequeueAfter: notified.retryAfter}, r.writeStatus(ctx, participant, status)
+	return ctrl.Result{RequeueAfter: earliest(notified.retryAfter, untilEnrolmentCloses(programme, now))}, r.writeStatus(ctx, participant, status)
+}
+
+// untilEnrolmentCloses is how long until the participant's eligibility may change with the calendar;
+// zero once enrolment has closed or when the schedule is invalid.
+func untilEnrolmentCloses(programme *mentoringv1alpha1.Programme, now time.Time) time.Duration {
+	timeline, err := planner.TimelineOf(programme)
+	if err != nil || !timeline.Enrolling(now) {
+		return 0
+	}
+	return timeline.EnrolmentEnd.Sub(now)
 }
 
 // participantStatus starts from the fields this controller owns, so that the apply leaves the
@@ -104,6 +123,7 @@ func participantStatus(p *mentoringv1alpha1.Participant) *mentoringv1alpha1.Part
 		Pairings:           p.Status.Pairings,
 		ActivePairings:     p.Status.ActivePairings,
 		FeedSecretRef:      p.Status.FeedSecretRef,
+		FeedTokenHash:      p.Status.FeedTokenHash,
 		Notifications:      p.Status.Notifications,
 	}
 	for _, c := range p.Status.Conditions {
@@ -141,7 +161,7 @@ func activePairingNames(pairings []mentoringv1alpha1.Pairing, programme string) 
 // SetupWithManager watches Participants, their Programme and their Pairings.
 func (r *ParticipantReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&mentoringv1alpha1.Participant{}, builder.WithPredicates(predicate.Or(changedByPeople, matchedChanged))).
+		For(&mentoringv1alpha1.Participant{}, builder.WithPredicates(predicate.Or(changedByPeople, conditionChanged(mentoringv1alpha1.MatchedCondition)))).
 		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(r.programmeParticipants), builder.WithPredicates(changedByPeople)).
 		Watches(&mentoringv1alpha1.Pairing{}, handler.EnqueueRequestsFromMapFunc(pairingParticipants), builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded))).
 		WithOptions(r.Options).

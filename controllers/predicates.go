@@ -1,10 +1,12 @@
 package controllers
 
 import (
-	"k8s.io/apimachinery/pkg/api/meta"
 	"maps"
 	"slices"
 
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
@@ -32,12 +34,32 @@ var pairingEnded = predicate.Funcs{
 	},
 }
 
-// matchedChanged lets through updates of a Participant's Matched condition, which the programme
-// controller writes and the participant controller notifies about.
-var matchedChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		before := meta.FindStatusCondition(e.ObjectOld.(*mentoringv1alpha1.Participant).Status.Conditions, mentoringv1alpha1.MatchedCondition)
-		after := meta.FindStatusCondition(e.ObjectNew.(*mentoringv1alpha1.Participant).Status.Conditions, mentoringv1alpha1.MatchedCondition)
-		return (before == nil) != (after == nil) || (before != nil && (before.Status != after.Status || before.Reason != after.Reason))
-	},
+// conditionChanged lets through updates that change the status or reason of one of the conditions,
+// which one controller writes and another acts on.
+func conditionChanged(types ...string) predicate.Funcs {
+	return predicate.Funcs{
+		UpdateFunc: func(e event.UpdateEvent) bool {
+			for _, t := range types {
+				before := meta.FindStatusCondition(objectConditions(e.ObjectOld), t)
+				after := meta.FindStatusCondition(objectConditions(e.ObjectNew), t)
+				if (before == nil) != (after == nil) || (before != nil && (before.Status != after.Status || before.Reason != after.Reason)) {
+					return true
+				}
+			}
+			return false
+		},
+	}
+}
+
+// objectConditions returns the conditions of any of the API's objects.
+func objectConditions(obj client.Object) []metav1.Condition {
+	switch o := obj.(type) {
+	case *mentoringv1alpha1.Programme:
+		return o.Status.Conditions
+	case *mentoringv1alpha1.Participant:
+		return o.Status.Conditions
+	case *mentoringv1alpha1.Pairing:
+		return o.Status.Conditions
+	}
+	return nil
 }

@@ -115,6 +115,7 @@ func (r *ProgrammeReconciler) reconcileMatching(ctx context.Context, programme *
 		fmt.Sprintf("%d pairings, %d of %d mentees matched.", plan.Summary.Pairings, plan.Summary.Mentees-plan.Summary.Unmatched, plan.Summary.Mentees))
 
 	health := &integrationsHealth{}
+	calendarHealth(pairings, health)
 	if err := r.webhookHealth(ctx, programme, allNotifications(status, pairings, participants), status, health, now); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -274,7 +275,8 @@ func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&mentoringv1alpha1.Programme{}, builder.WithPredicates(changedByPeople)).
 		Watches(&mentoringv1alpha1.Participant{}, toProgramme, builder.WithPredicates(changedByPeople)).
-		Watches(&mentoringv1alpha1.Pairing{}, toProgramme, builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded))).
+		Watches(&mentoringv1alpha1.Pairing{}, toProgramme, builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded,
+			conditionChanged(mentoringv1alpha1.CalendarSyncedCondition, mentoringv1alpha1.NotifiedCondition)))).
 		WithOptions(r.Options).
 		Named("programme").
 		Complete(r)

@@ -2,6 +2,7 @@ package controllers_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -163,20 +164,33 @@ func TestJoiningAndLeavingChangeOnlyWhatTheyMust(t *testing.T) {
 		}
 	}).Should(Succeed())
 
-	// The mentor leaves: the pairing ends and stays as history; the mentee is matched again.
-	leaving := active(listPairings(g, ns))[0]
-	mentorName, menteeName := leaving.Spec.MentorRef.Name, leaving.Spec.MenteeRef.Name
+	// A backup mentor whom only the newcomer may take (every cohort mentee manages them) changes nothing.
+	backup := mentor("backup", "prog")
+	backup.Spec.Expertise = []mentoringv1alpha1.TopicExpertise{{Topic: "inclusion", Level: 3}}
+	for i := range 6 {
+		backup.Spec.ManagementChain = append(backup.Spec.ManagementChain, fmt.Sprintf("mentee-%03d@example.org", i))
+	}
+	create(t, ns, backup)
+	programmeReady(t, ns, "prog")
+	g.Consistently(func(g Gomega) {
+		g.Expect(listPairings(g, ns)).To(HaveLen(len(before) + 1))
+	}).Should(Succeed())
+
+	// The newcomer's mentor leaves: the pairing ends and stays as history; the newcomer is matched again.
+	leaving := active(listPairings(g, ns))[slices.IndexFunc(active(listPairings(g, ns)), func(p mentoringv1alpha1.Pairing) bool {
+		return p.Spec.MenteeRef.Name == "newcomer"
+	})]
 	g.Expect(env.Client.Delete(context.Background(), &mentoringv1alpha1.Participant{
-		ObjectMeta: metav1.ObjectMeta{Name: mentorName, Namespace: ns}})).To(Succeed())
+		ObjectMeta: metav1.ObjectMeta{Name: leaving.Spec.MentorRef.Name, Namespace: ns}})).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		ended := get(g, ns, leaving.Name, &mentoringv1alpha1.Pairing{})
 		g.Expect(ended.Status.Ended).NotTo(BeNil())
 		g.Expect(ended.Status.Ended.Reason).To(Equal(mentoringv1alpha1.EndParticipantLeft))
 		g.Expect(condition(ended.Status.Conditions, "Ready")).To(Equal("Ready=True/Ended"))
 		rematched := slices.ContainsFunc(active(listPairings(g, ns)), func(p mentoringv1alpha1.Pairing) bool {
-			return p.Spec.MenteeRef.Name == menteeName
+			return p.Spec.MenteeRef.Name == "newcomer" && p.Name != leaving.Name
 		})
-		g.Expect(rematched).To(BeTrue(), "mentee %s is matched again", menteeName)
+		g.Expect(rematched).To(BeTrue(), "the newcomer is matched again")
 	}).Should(Succeed())
 }
 
@@ -334,7 +348,6 @@ func rollout(t *testing.T, ns string, people []*mentoringv1alpha1.Participant) {
 	create(t, ns, objects(people)...)
 	suspended := programme("prog")
 	suspended.Spec.Suspend = true
-	suspended.Spec.Matching.MaxMenteesPerMentor = 2
 	create(t, ns, suspended)
 	g.Eventually(func(g Gomega) {
 		g.Expect(get(g, ns, "prog", &mentoringv1alpha1.Programme{}).Status.Participants).To(BeEquivalentTo(len(people)))

@@ -20,6 +20,8 @@ type Options struct {
 	AllowLoopbackWebhooks bool
 	// DeliveryPolicy is how webhook deliveries are retried; the zero value uses the defaults.
 	DeliveryPolicy webhook.Policy
+	// FeedBaseURL is where the calendar feed server is reached from outside; feed URLs start with it.
+	FeedBaseURL string
 }
 
 // Setup registers the field indexes and every controller with the manager. The manager binary and the
@@ -46,16 +48,19 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := (&ParticipantReconciler{
 		Client:   mgr.GetClient(),
 		Recorder: mgr.GetEventRecorder("participant-controller"),
+		Clock:    opts.Clock,
 		Options:  controllerOptions,
 		Notifier: notifier,
+		Feeds:    Feeds{Secrets: mgr.GetAPIReader(), BaseURL: opts.FeedBaseURL},
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
 	return (&PairingReconciler{
-		Client:   mgr.GetClient(),
-		Recorder: mgr.GetEventRecorder("pairing-controller"),
-		Clock:    opts.Clock,
-		Options:  controllerOptions,
-		Notifier: notifier,
+		Client:    mgr.GetClient(),
+		Recorder:  mgr.GetEventRecorder("pairing-controller"),
+		Clock:     opts.Clock,
+		Options:   controllerOptions,
+		Notifier:  notifier,
+		Calendars: Calendars{Secrets: mgr.GetAPIReader()},
 	}).SetupWithManager(mgr)
 }

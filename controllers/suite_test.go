@@ -66,8 +66,10 @@ func controllerConfig() config.Controller {
 // manager is a running operator manager with a fake clock.
 type manager struct {
 	clock *clocktesting.FakePassiveClock
-	stop  context.CancelFunc
-	done  chan error
+	// client reads through the manager's cache, as the feed server does.
+	client client.Client
+	stop   context.CancelFunc
+	done   chan error
 }
 
 // startManager starts the real manager with every controller, watching only namespace.
@@ -83,7 +85,7 @@ func startManager(t *testing.T, namespace string, now time.Time) *manager {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &manager{clock: clocktesting.NewFakePassiveClock(now), done: make(chan error, 1)}
+	m := &manager{clock: clocktesting.NewFakePassiveClock(now), client: mgr.GetClient(), done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stop = cancel
 	if err := controllers.Setup(ctx, mgr, controllers.Options{Clock: m.clock, Concurrency: 4}); err != nil {

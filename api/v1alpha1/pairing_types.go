@@ -147,6 +147,11 @@ type CalendarStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	Hash string `json:"hash,omitempty"`
+
+	// stamp is when the written version was made: the event's DTSTAMP, kept so that the same version
+	// always encodes the same way.
+	// +optional
+	Stamp *metav1.Time `json:"stamp,omitempty"`
 }
 
 // DeliveryState is how far an event's delivery to one webhook got.

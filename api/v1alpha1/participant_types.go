@@ -199,10 +199,17 @@ type ParticipantStatus struct {
 	// +optional
 	ActivePairings int32 `json:"activePairings,omitempty"`
 
-	// feedSecretRef names the Secret that holds this participant's calendar subscription URL, when
-	// the programme serves calendar feeds.
+	// feedSecretRef names the Secret that holds this participant's calendar subscription URL (key
+	// url) and its token (key token), when the programme serves calendar feeds. Delete the Secret to
+	// get a new token and URL.
 	// +optional
 	FeedSecretRef *LocalObjectReference `json:"feedSecretRef,omitempty"`
+
+	// feedTokenHash is the SHA-256 of the feed token, in hex, by which the feed server finds the
+	// participant; the token itself is only in the Secret.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	FeedTokenHash string `json:"feedTokenHash,omitempty"`
 
 	// notifications are the participant's events and their delivery to each webhook.
 	// +optional
@@ -226,6 +233,7 @@ type ParticipantStatus struct {
 // +kubebuilder:printcolumn:name="Timezone",type=string,JSONPath=`.spec.timezone`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="a participant's name has at most 63 characters: pairings carry it in a label"
 // Participant is one mentor or mentee in a Programme: their expertise, learning goals, seniority,
 // department, management chain, time zone, weekly availability and capacity.
 type Participant struct {

@@ -531,6 +531,7 @@ type WebhookStatus struct {
 // +kubebuilder:printcolumn:name="End",type=string,JSONPath=`.spec.schedule.end`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="a programme's name has at most 63 characters: pairings carry it in a label"
 // Programme is a mentoring programme: its purpose, topics, timeline, meeting cadence, matching policy
 // and integrations. The operator matches its Participants into Pairings and runs it to completion.
 type Programme struct {

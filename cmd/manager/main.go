@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -31,6 +32,8 @@ func main() {
 		apiQPS         float64
 		apiBurst       int
 		allowLoopback  bool
+		feedAddr       string
+		feedBaseURL    string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address of the metrics endpoint; 0 disables it.")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, to callers authorised by the API server.")
@@ -42,6 +45,8 @@ func main() {
 	flag.Float64Var(&apiQPS, "kube-api-qps", 50, "Sustained requests per second to the API server.")
 	flag.IntVar(&apiBurst, "kube-api-burst", 100, "Burst of requests to the API server.")
 	flag.BoolVar(&allowLoopback, "webhook-allow-loopback", false, "Let webhooks reach loopback addresses (local development only).")
+	flag.StringVar(&feedAddr, "feed-bind-address", ":8082", "Address of the calendar feed server; 0 disables it.")
+	flag.StringVar(&feedBaseURL, "feed-base-url", "http://localhost:8082", "URL at which people's calendars reach the feed server; feed URLs start with it.")
 	zapOptions := zap.Options{}
 	zapOptions.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -77,8 +82,13 @@ func main() {
 		fail(log, err, "Failed to create the manager")
 	}
 	ctx := ctrl.SetupSignalHandler()
-	if err := controllers.Setup(ctx, mgr, controllers.Options{Concurrency: concurrency, AllowLoopbackWebhooks: allowLoopback}); err != nil {
+	if err := controllers.Setup(ctx, mgr, controllers.Options{Concurrency: concurrency, AllowLoopbackWebhooks: allowLoopback, FeedBaseURL: feedBaseURL}); err != nil {
 		fail(log, err, "Failed to set up the controllers")
+	}
+	if feedAddr != "0" {
+		if err := mgr.Add(&httpServer{addr: feedAddr, handler: controllers.FeedHandler(mgr.GetClient(), clock.RealClock{})}); err != nil {
+			fail(log, err, "Failed to add the calendar feed server")
+		}
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		fail(log, err, "Failed to add the health check")

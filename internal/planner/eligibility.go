@@ -23,10 +23,10 @@ type Verdict struct {
 }
 
 // Eligibility is the one rule, shared by the matcher and the Participant controller, for whether a
-// participant can be matched: not paused, a known time zone, a profile complete for the role within the
-// programme's topics, and enrolled before the enrolment deadline (participants who already had a pairing
-// stay eligible).
-func Eligibility(programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Participant, hadPairing bool) Verdict {
+// participant can be matched at now: not paused, a known time zone, a profile complete for the role
+// within the programme's topics, and paired before enrolment closed (after the deadline nobody gets a
+// first pairing; participants who had one stay eligible).
+func Eligibility(programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Participant, hadPairing bool, now time.Time) Verdict {
 	if _, err := time.LoadLocation(string(p.Spec.Timezone)); err != nil {
 		return Verdict{Reason: mentoringv1alpha1.ReasonUnknownTimeZone, NeedsFix: true,
 			Message: fmt.Sprintf("Time zone %q is not a known IANA time zone: set spec.timezone to a name such as Europe/London.", p.Spec.Timezone)}
@@ -43,11 +43,19 @@ func Eligibility(programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Pa
 	if err != nil {
 		return Verdict{Reason: mentoringv1alpha1.ReasonInvalidSpec, NeedsFix: true, Message: "The programme's schedule is invalid: " + err.Error()}
 	}
-	if !hadPairing && !p.CreationTimestamp.Time.Before(timeline.EnrolmentEnd) {
+	if !hadPairing && !timeline.Enrolling(now) {
 		return Verdict{Reason: mentoringv1alpha1.ReasonEnrolmentClosed,
-			Message: fmt.Sprintf("Enrolment closed on %s, before this participant joined; join the programme's next cohort.", programme.Spec.Schedule.EnrolmentDeadline)}
+			Message: fmt.Sprintf("Enrolment closed on %s before this participant was paired; join the programme's next cohort.", enrolmentEnd(programme))}
 	}
 	return Verdict{Eligible: true, Reason: mentoringv1alpha1.ReasonEligible, Message: "Participant can be matched."}
+}
+
+// enrolmentEnd is the last day of enrolment: the deadline, or the programme's end without one.
+func enrolmentEnd(programme *mentoringv1alpha1.Programme) mentoringv1alpha1.Date {
+	if d := programme.Spec.Schedule.EnrolmentDeadline; d != "" {
+		return d
+	}
+	return programme.Spec.Schedule.End
 }
 
 // missingProfile names what the role needs and the profile lacks, or returns "".

@@ -57,13 +57,14 @@ type Summary struct {
 	MatchRatePercent, AverageScore, TopicCoveragePercent, NewPairings int32
 }
 
-// Plan runs one matching pass over a programme's participants and pairings at now. New pairings are
-// made only while enrolment is open; at the programme's end every pairing completes.
-func Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
-	pairings []mentoringv1alpha1.Pairing, now time.Time) (*Result, error) {
+// Input is the matcher's input for a programme's participants and pairings at now: the policy with
+// every default applied, closed once enrolment has ended, each participant with the verdict of
+// Eligibility, and every pairing that is not being deleted.
+func Input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
+	pairings []mentoringv1alpha1.Pairing, now time.Time) (matching.Input, error) {
 	timeline, err := TimelineOf(programme)
 	if err != nil {
-		return nil, err
+		return matching.Input{}, err
 	}
 	in := matching.Input{Policy: Policy(programme, timeline)}
 	in.Policy.Closed = !timeline.Enrolling(now)
@@ -78,9 +79,21 @@ func Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alph
 	for i := range participants {
 		p := &participants[i]
 		if p.DeletionTimestamp.IsZero() {
-			in.Participants = append(in.Participants, Participant(p, Eligibility(programme, p, hadPairing[p.Name])))
+			in.Participants = append(in.Participants, Participant(p, Eligibility(programme, p, hadPairing[p.Name], now)))
 		}
 	}
+	return in, nil
+}
+
+// Plan runs one matching pass over a programme's participants and pairings at now. New pairings are
+// made only while enrolment is open; at the programme's end every pairing completes.
+func Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
+	pairings []mentoringv1alpha1.Pairing, now time.Time) (*Result, error) {
+	in, err := Input(programme, participants, pairings, now)
+	if err != nil {
+		return nil, err
+	}
+	timeline, _ := TimelineOf(programme)
 	match := matching.Match(in)
 	r := &Result{Match: match, Ends: map[string]End{}, Assessments: map[string]Assessment{},
 		Unmatched: match.Unmatched, UnmatchedByName: map[string]matching.Reason{}}

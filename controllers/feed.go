@@ -1,0 +1,187 @@
+package controllers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
+)
+
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;create;patch;delete
+
+// Calendar feeds: when a programme sets spec.integrations.calendar.feed, every participant gets a
+// Secret, owned by the Participant, with an unguessable token and the subscription URL built from it.
+// The Participant's status keeps only the token's SHA-256, which a cache index maps back to the
+// participant, so the feed server finds the participant without reading any Secret.
+
+// feedTokenIndex indexes Participants by status.feedTokenHash.
+const feedTokenIndex = "status.feedTokenHash"
+
+// Feeds manages the participants' feed Secrets.
+type Feeds struct {
+	// Secrets reads the feed Secrets directly from the API server.
+	Secrets client.Reader
+	// BaseURL is where the manager's feed server is reached from outside, such as
+	// https://mentoring.example.org; feed URLs are BaseURL + /feeds/TOKEN.ics.
+	BaseURL string
+}
+
+func feedEnabled(programme *mentoringv1alpha1.Programme) bool {
+	i := programme.Spec.Integrations
+	return i != nil && i.Calendar != nil && i.Calendar.Feed
+}
+
+// feedSecretName is the name of a participant's feed Secret.
+func feedSecretName(participant string) string { return participant + "-calendar-feed" }
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// ensure returns the participant's feed Secret and token hash, creating the Secret with a new token
+// when it does not exist.
+func (f Feeds) ensure(ctx context.Context, c client.Client, p *mentoringv1alpha1.Participant) (*mentoringv1alpha1.LocalObjectReference, string, error) {
+	ref := &mentoringv1alpha1.LocalObjectReference{Name: feedSecretName(p.Name)}
+	secret := &corev1.Secret{}
+	err := f.Secrets.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: ref.Name}, secret)
+	switch {
+	case err == nil && len(secret.Data["token"]) > 0:
+		return ref, hashToken(string(secret.Data["token"])), nil
+	case err != nil && !apierrors.IsNotFound(err):
+		return nil, "", err
+	}
+	token := calendar.NewToken()
+	secret = &corev1.Secret{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
+		ObjectMeta: metav1.ObjectMeta{Name: ref.Name, Namespace: p.Namespace},
+		Type:       corev1.SecretTypeOpaque,
+		StringData: map[string]string{"token": token, "url": strings.TrimSuffix(f.BaseURL, "/") + calendar.FeedPrefix + token + ".ics"},
+	}
+	if err := controllerutil.SetControllerReference(p, secret, c.Scheme()); err != nil {
+		return nil, "", err
+	}
+	if err := c.Create(ctx, secret); err != nil {
+		return nil, "", err
+	}
+	log.FromContext(ctx).Info("Created a calendar feed Secret")
+	return ref, hashToken(token), nil
+}
+
+// remove deletes a participant's feed Secret when the programme no longer serves feeds.
+func (f Feeds) remove(ctx context.Context, c client.Client, p *mentoringv1alpha1.Participant) error {
+	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: feedSecretName(p.Name), Namespace: p.Namespace}}
+	return client.IgnoreNotFound(c.Delete(ctx, secret))
+}
+
+// FeedSource serves participants' meetings to calendar.FeedHandler from the manager's cache.
+type FeedSource struct {
+	Client client.Reader
+	Clock  clock.PassiveClock
+}
+
+// FeedHandler is the manager's calendar feed server.
+func FeedHandler(c client.Reader, clk clock.PassiveClock) http.Handler {
+	return calendar.FeedHandler(FeedSource{Client: c, Clock: clk})
+}
+
+// Feed returns the meetings of the participant whose token this is: one series per active, scheduled
+// pairing they are in, nothing of anybody else's.
+func (f FeedSource) Feed(ctx context.Context, token string) ([]calendar.Event, bool, error) {
+	hash := hashToken(token)
+	var participants mentoringv1alpha1.ParticipantList
+	if err := f.Client.List(ctx, &participants, client.MatchingFields{feedTokenIndex: hash}); err != nil {
+		return nil, false, err
+	}
+	if len(participants.Items) != 1 || !calendar.TokenEqual(participants.Items[0].Status.FeedTokenHash, hash) {
+		return nil, false, nil
+	}
+	p := &participants.Items[0]
+	programme := &mentoringv1alpha1.Programme{}
+	if err := f.Client.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: p.Spec.ProgrammeRef.Name}, programme); err != nil {
+		return nil, false, client.IgnoreNotFound(err)
+	}
+	if !feedEnabled(programme) {
+		return nil, false, nil
+	}
+	pairings, err := pairingsOf(ctx, f.Client, p.Namespace, p.Name)
+	if err != nil {
+		return nil, false, err
+	}
+	var events []calendar.Event
+	for i := range pairings {
+		ev, ok, err := f.event(ctx, programme, &pairings[i])
+		if err != nil {
+			return nil, false, err
+		}
+		if ok {
+			events = append(events, ev)
+		}
+	}
+	return events, true, nil
+}
+
+// event is a pairing's series as the feed shows it; false unless the pairing is active.
+func (f FeedSource) event(ctx context.Context, programme *mentoringv1alpha1.Programme, pairing *mentoringv1alpha1.Pairing) (calendar.Event, bool, error) {
+	ready := meta.FindStatusCondition(pairing.Status.Conditions, mentoringv1alpha1.ReadyCondition)
+	if pairing.Spec.ProgrammeRef.Name != programme.Name || ready == nil || ready.Reason != mentoringv1alpha1.ReasonActive {
+		return calendar.Event{}, false, nil
+	}
+	timeline, err := planner.TimelineOf(programme)
+	if err != nil {
+		return calendar.Event{}, false, nil
+	}
+	s := &pairingScope{pairing: pairing, programme: programme, timeline: timeline, now: f.Clock.Now(),
+		mentor: &mentoringv1alpha1.Participant{}, mentee: &mentoringv1alpha1.Participant{}}
+	for name, into := range map[string]*mentoringv1alpha1.Participant{pairing.Spec.MentorRef.Name: s.mentor, pairing.Spec.MenteeRef.Name: s.mentee} {
+		if err := f.Client.Get(ctx, client.ObjectKey{Namespace: pairing.Namespace, Name: name}, into); err != nil {
+			return calendar.Event{}, false, client.IgnoreNotFound(err)
+		}
+	}
+	slot, err := s.slot()
+	if err != nil {
+		return calendar.Event{}, false, nil
+	}
+	ev := s.event(slot)
+	ev.Stamp = pairing.CreationTimestamp.UTC()
+	if c := pairing.Status.Calendar; c != nil && c.Stamp != nil {
+		ev.Sequence, ev.Stamp = int(c.Sequence), c.Stamp.UTC()
+	}
+	return ev, true, nil
+}
+
+// feedStatus keeps the participant's feed Secret while the programme serves feeds, and removes it when
+// it stops.
+func (r *ParticipantReconciler) feedStatus(ctx context.Context, programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Participant,
+	status *mentoringv1alpha1.ParticipantStatus) error {
+	if !feedEnabled(programme) {
+		if status.FeedSecretRef != nil {
+			if err := r.Feeds.remove(ctx, r.Client, p); err != nil {
+				return fmt.Errorf("removing the calendar feed Secret: %w", err)
+			}
+		}
+		status.FeedSecretRef, status.FeedTokenHash = nil, ""
+		return nil
+	}
+	ref, hash, err := r.Feeds.ensure(ctx, r.Client, p)
+	if err != nil {
+		return fmt.Errorf("keeping the calendar feed Secret: %w", err)
+	}
+	status.FeedSecretRef, status.FeedTokenHash = ref, hash
+	return nil
+}
