@@ -75,6 +75,12 @@ type manager struct {
 // startManager starts the real manager with every controller, watching only namespace.
 func startManager(t *testing.T, namespace string, now time.Time) *manager {
 	t.Helper()
+	return startManagerWith(t, namespace, now, controllers.Options{})
+}
+
+// startManagerWith starts the manager with options; the clock is a fake one set to now.
+func startManagerWith(t *testing.T, namespace string, now time.Time, opts controllers.Options) *manager {
+	t.Helper()
 	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
 		Scheme:                 scheme.Scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
@@ -88,7 +94,8 @@ func startManager(t *testing.T, namespace string, now time.Time) *manager {
 	m := &manager{clock: clocktesting.NewFakePassiveClock(now), client: mgr.GetClient(), done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stop = cancel
-	if err := controllers.Setup(ctx, mgr, controllers.Options{Clock: m.clock, Concurrency: 4}); err != nil {
+	opts.Clock, opts.Concurrency = m.clock, 4
+	if err := controllers.Setup(ctx, mgr, opts); err != nil {
 		t.Fatal(err)
 	}
 	go func() { m.done <- mgr.Start(ctx) }()

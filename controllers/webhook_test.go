@@ -1,0 +1,283 @@
+package controllers_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	clocktesting "k8s.io/utils/clock/testing"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
+)
+
+// signingKey is the webhooks' signing secret, as a Secret holds it.
+const signingKey = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+// receiver is a webhook endpoint that verifies Standard Webhooks signatures as the specification
+// describes them (HMAC-SHA256 of "id.timestamp.body", base64, prefixed "v1,"), independently of the
+// operator's signer, and records the distinct events it accepted.
+type receiver struct {
+	srv   *httptest.Server
+	key   []byte
+	clock *clocktesting.FakePassiveClock
+	mu    sync.Mutex
+	// answer, when set, is the status every verified delivery to a path gets instead of 204.
+	answer map[string]int
+	// accepted maps each accepted event id to its type; attempts counts verified requests.
+	accepted map[string]string
+	attempts int
+	invalid  int
+}
+
+func startReceiver(t *testing.T, clock *clocktesting.FakePassiveClock) *receiver {
+	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(signingKey, "whsec_"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &receiver{key: key, clock: clock, answer: map[string]int{}, accepted: map[string]string{}}
+	r.srv = httptest.NewServer(r)
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(req.Body)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.verify(req.Header, body) {
+		r.invalid++
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	r.attempts++
+	if status := r.answer[req.URL.Path]; status != 0 {
+		w.WriteHeader(status)
+		return
+	}
+	var event struct{ Type string }
+	if err := json.Unmarshal(body, &event); err != nil || event.Type == "" {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	r.accepted[req.Header.Get("webhook-id")] = event.Type
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// verify checks the signature and that the timestamp is within five minutes of the operator's clock.
+func (r *receiver) verify(h http.Header, body []byte) bool {
+	id, timestamp := h.Get("webhook-id"), h.Get("webhook-timestamp")
+	seconds, err := strconv.ParseInt(timestamp, 10, 64)
+	if err != nil || r.clock.Since(time.Unix(seconds, 0)).Abs() > 5*time.Minute {
+		return false
+	}
+	mac := hmac.New(sha256.New, r.key)
+	mac.Write([]byte(id + "." + timestamp + "." + string(body)))
+	want := "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	for _, signature := range strings.Fields(h.Get("webhook-signature")) {
+		if hmac.Equal([]byte(signature), []byte(want)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *receiver) answerWith(path string, status int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.answer[path] = status
+}
+
+// types counts the accepted events by type.
+func (r *receiver) types() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	counts := map[string]int{}
+	for _, t := range r.accepted {
+		counts[t]++
+	}
+	return counts
+}
+
+func (r *receiver) has(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.accepted[id]
+	return ok
+}
+
+// tick moves the fake clock ten seconds every fifty milliseconds until the test ends, so that retry
+// delays pass.
+func tick(t *testing.T, clock *clocktesting.FakePassiveClock) {
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+				clock.SetTime(clock.Now().Add(10 * time.Second))
+			}
+		}
+	}()
+}
+
+// webhookSecrets returns the Secrets of a webhook at url, signed with signingKey.
+func webhookSecrets(name, url string) []client.Object {
+	return []client.Object{
+		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name + "-url"}, StringData: map[string]string{"url": url}},
+		&corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name + "-signing"}, StringData: map[string]string{"secret": signingKey}},
+	}
+}
+
+func standardWebhook(name string) mentoringv1alpha1.Webhook {
+	return mentoringv1alpha1.Webhook{Name: name, Format: mentoringv1alpha1.WebhookStandard,
+		URLSecretRef:     mentoringv1alpha1.SecretKeyReference{Name: name + "-url"},
+		SigningSecretRef: &mentoringv1alpha1.SecretKeyReference{Name: name + "-signing"}}
+}
+
+var fastRetries = controllers.Options{AllowLoopbackWebhooks: true, DeliveryPolicy: webhook.Policy{BaseDelay: 10 * time.Second, MaxDelay: 30 * time.Second}}
+
+// allRecords gathers the delivery records of every object in the namespace.
+func allRecords(g Gomega, ns string) []mentoringv1alpha1.Notification {
+	var records []mentoringv1alpha1.Notification
+	for _, obj := range allObjects(g, ns) {
+		switch o := obj.(type) {
+		case *mentoringv1alpha1.Programme:
+			records = append(records, o.Status.Notifications...)
+		case *mentoringv1alpha1.Participant:
+			records = append(records, o.Status.Notifications...)
+		case *mentoringv1alpha1.Pairing:
+			records = append(records, o.Status.Notifications...)
+		}
+	}
+	return records
+}
+
+func TestWebhooksReceiveEveryEventOnceThroughOutagesAndRestarts(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	first := startManagerWith(t, ns, january2027, fastRetries)
+	tick(t, first.clock)
+	rcv := startReceiver(t, first.clock)
+	rcv.answerWith("/hr", http.StatusServiceUnavailable)
+	prog := programme("prog")
+	prog.Spec.Integrations = &mentoringv1alpha1.Integrations{Webhooks: []mentoringv1alpha1.Webhook{standardWebhook("hr")}}
+	lonely := mentee("lonely", "prog")
+	lonely.Spec.Goals = []mentoringv1alpha1.TopicGoal{{Topic: "inclusion", Priority: 2}}
+	create(t, ns, webhookSecrets("hr", rcv.srv.URL+"/hr")...)
+	create(t, ns, prog, mentor("ada", "prog"), mentee("bob", "prog"), mentor("cy", "prog"), mentee("dee", "prog"), lonely)
+
+	// The receiver is down: deliveries wait for a retry, and the conditions say so.
+	g.Eventually(func(g Gomega) {
+		pairings := listPairings(g, ns)
+		g.Expect(pairings).To(HaveLen(2))
+		for _, p := range pairings {
+			g.Expect(condition(p.Status.Conditions, "Notified")).To(Equal("Notified=False/DeliveryPending"))
+			g.Expect(condition(p.Status.Conditions, "Reconciling")).To(Equal("Reconciling=True/DeliveryPending"))
+		}
+		programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+		g.Expect(condition(programme.Status.Conditions, "IntegrationsReady")).To(Equal("IntegrationsReady=False/DeliveryPending"))
+		g.Expect(programme.Status.Webhooks).To(HaveLen(1))
+		g.Expect(programme.Status.Webhooks[0].Pending).To(BeNumerically(">", 0))
+		g.Expect(programme.Status.Webhooks[0].LastFailure).To(Equal("HTTP 503"))
+	}).Should(Succeed())
+
+	// The operator stops with deliveries pending; the receiver recovers; a new operator delivers them all.
+	first.Stop()
+	rcv.answerWith("/hr", 0)
+	second := startManagerWith(t, ns, first.clock.Now(), fastRetries)
+	rcv.clock = second.clock
+	tick(t, second.clock)
+	g.Eventually(func(g Gomega) {
+		records := allRecords(g, ns)
+		g.Expect(records).NotTo(BeEmpty())
+		for _, r := range records {
+			g.Expect(r.State).To(Equal(mentoringv1alpha1.DeliveryDelivered), "%s %s", r.Event, r.ID)
+			g.Expect(rcv.has(r.ID)).To(BeTrue(), "%s %s was not received", r.Event, r.ID)
+		}
+		g.Expect(rcv.types()).To(Equal(map[string]int{
+			"pairing.proposed": 2, "pairing.activated": 2, "pairing.meeting_scheduled": 2,
+			"programme.matched": 1, "participant.unmatched": 1,
+		}))
+		for _, p := range listPairings(g, ns) {
+			g.Expect(condition(p.Status.Conditions, "Notified")).To(Equal("Notified=True/Delivered"))
+			g.Expect(condition(p.Status.Conditions, "Ready")).To(Equal("Ready=True/Active"))
+		}
+		programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+		g.Expect(condition(programme.Status.Conditions, "IntegrationsReady")).To(Equal("IntegrationsReady=True/Succeeded"))
+		g.Expect(programme.Status.Webhooks[0].Pending).To(BeZero())
+		g.Expect(programme.Status.Webhooks[0].LastSuccessTime).NotTo(BeNil())
+	}).Should(Succeed())
+	g.Expect(rcv.invalid).To(BeZero(), "every request carried a valid signature")
+	t.Logf("%d verified attempts for %d distinct events", rcv.attempts, len(rcv.accepted))
+}
+
+func TestWebhooksThatRefuseAreStoppedAndExplained(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	m := startManagerWith(t, ns, january2027, controllers.Options{AllowLoopbackWebhooks: true})
+	rcv := startReceiver(t, m.clock)
+	rcv.answerWith("/gone", http.StatusGone)
+	rcv.answerWith("/bad", http.StatusBadRequest)
+	prog := programme("prog")
+	prog.Spec.Integrations = &mentoringv1alpha1.Integrations{Webhooks: []mentoringv1alpha1.Webhook{
+		standardWebhook("gone"), standardWebhook("bad"), standardWebhook("metadata")}}
+	create(t, ns, webhookSecrets("gone", rcv.srv.URL+"/gone")...)
+	create(t, ns, webhookSecrets("bad", rcv.srv.URL+"/bad")...)
+	create(t, ns, webhookSecrets("metadata", "http://169.254.169.254/latest/meta-data/")...)
+	create(t, ns, prog, mentor("ada", "prog"), mentee("bob", "prog"))
+
+	g.Eventually(func(g Gomega) {
+		programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+		g.Expect(condition(programme.Status.Conditions, "IntegrationsReady")).To(HavePrefix("IntegrationsReady=False/"))
+		g.Expect(condition(programme.Status.Conditions, "Stalled")).To(HavePrefix("Stalled=True/"))
+		message := conditionMessage(programme.Status.Conditions, "IntegrationsReady")
+		g.Expect(message).To(ContainSubstring("Webhook gone answered 410 Gone and is disabled"))
+		g.Expect(message).To(ContainSubstring("Webhook metadata:"))
+		g.Expect(message).To(ContainSubstring("point it at a routable address"))
+		g.Expect(message).NotTo(ContainSubstring(signingKey))
+		disabled := map[string]bool{}
+		for _, w := range programme.Status.Webhooks {
+			disabled[w.Name] = w.Disabled
+		}
+		g.Expect(disabled).To(Equal(map[string]bool{"gone": true, "bad": false, "metadata": false}))
+
+		pairing := listPairings(g, ns)[0]
+		g.Expect(condition(pairing.Status.Conditions, "Notified")).To(Equal("Notified=False/DeliveryFailed"))
+		g.Expect(conditionMessage(pairing.Status.Conditions, "Notified")).To(ContainSubstring("to bad (HTTP 400)"))
+		var events eventsv1.EventList
+		g.Expect(env.Client.List(context.Background(), &events, client.InNamespace(ns))).To(Succeed())
+		var refused []string
+		for _, e := range events.Items {
+			if e.Reason == mentoringv1alpha1.ReasonDeliveryFailed && e.Type == corev1.EventTypeWarning {
+				refused = append(refused, e.Note)
+			}
+		}
+		g.Expect(strings.Join(refused, "\n")).To(ContainSubstring("Webhook bad refused event"))
+	}).Should(Succeed())
+	// A refused event is not retried.
+	attempts := rcv.attempts
+	g.Consistently(func() int {
+		rcv.mu.Lock()
+		defer rcv.mu.Unlock()
+		return rcv.attempts
+	}).Should(BeNumerically("<=", attempts+2))
+}
