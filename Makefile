@@ -32,6 +32,12 @@ verify: manifests generate api-docs ## Fail when generated files are stale or Go
 api-docs: ## Generate docs/api-reference.md from the API types' doc comments and markers.
 	go run ./hack/api-docs -api api/v1alpha1 -out docs/api-reference.md
 
+##@ Run
+
+.PHONY: demo
+demo: ## Run the operator on an embedded local control plane with the sample programme (DEMO_ONCE=1 exits after printing).
+	hack/demo.sh
+
 ##@ Build
 
 .PHONY: build

@@ -32,6 +32,9 @@ func applyConfiguration(c client.Client, obj client.Object, part string) (runtim
 	u.SetGroupVersionKind(gvk)
 	u.SetName(obj.GetName())
 	u.SetNamespace(obj.GetNamespace())
+	// A resource version makes the write conditional: a pass that read a stale copy gets a conflict
+	// and runs again, instead of overwriting what a newer pass wrote.
+	u.SetResourceVersion(obj.GetResourceVersion())
 	if part == "spec" {
 		u.SetLabels(obj.GetLabels())
 		u.SetOwnerReferences(obj.GetOwnerReferences())
@@ -53,7 +56,9 @@ func applySpec(ctx context.Context, c client.Client, obj client.Object, manager 
 }
 
 // applyStatus applies the object's status as manager. The status must hold every field the manager
-// owns: a field it owned before and leaves out is removed.
+// owns: a field it owned before and leaves out is removed. Give the object the resource version the
+// status was computed from when the manager owns the object, so that a stale pass cannot undo a newer
+// one.
 func applyStatus(ctx context.Context, c client.Client, obj client.Object, manager string) error {
 	ac, err := applyConfiguration(c, obj, "status")
 	if err != nil {

@@ -20,7 +20,8 @@ func eventObject(obj client.Object, kind webhook.Kind, programme string) webhook
 }
 
 // pairingEvents: proposed once it exists; activated once approved and the programme has started;
-// meeting_scheduled for every version of its meeting series; ended with the reason.
+// meeting_scheduled for every version of its meeting series (its slot and recurrence); ended with the
+// reason.
 func pairingEvents(p *mentoringv1alpha1.Pairing, stage string, timeline planner.Timeline) []webhook.Event {
 	obj := eventObject(p, webhook.KindPairing, p.Spec.ProgrammeRef.Name)
 	data := webhook.PairingData{
@@ -39,9 +40,6 @@ func pairingEvents(p *mentoringv1alpha1.Pairing, stage string, timeline planner.
 	if m := p.Status.Meeting; m != nil && m.NextMeeting != nil && stage != mentoringv1alpha1.ReasonAwaitingApproval {
 		data.Meeting = &webhook.Meeting{Next: m.NextMeeting.Time, DurationMinutes: m.DurationMinutes, RecurrenceRule: m.RecurrenceRule}
 		series := fmt.Sprintf("%s/%s/%s/%d/%s", m.Weekday, m.Start, m.TimeZone, m.DurationMinutes, m.RecurrenceRule)
-		if p.Status.Calendar != nil {
-			series += fmt.Sprintf("/%d", p.Status.Calendar.Sequence)
-		}
 		events = append(events, webhook.NewEvent(obj, webhook.PairingMeetingScheduled, series, created, data))
 	}
 	return events

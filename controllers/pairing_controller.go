@@ -263,7 +263,7 @@ func (r *PairingReconciler) writeStatus(ctx context.Context, p *mentoringv1alpha
 	}
 	log.FromContext(ctx).V(1).Info("Updated pairing status")
 	return applyStatus(ctx, r.Client, &mentoringv1alpha1.Pairing{
-		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace},
+		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace, ResourceVersion: p.ResourceVersion},
 		Status:     *status,
 	}, pairingManager)
 }

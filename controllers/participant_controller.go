@@ -140,8 +140,7 @@ func (r *ParticipantReconciler) writeStatus(ctx context.Context, p *mentoringv1a
 	}
 	log.FromContext(ctx).V(1).Info("Updated participant status")
 	return applyStatus(ctx, r.Client, &mentoringv1alpha1.Participant{
-		TypeMeta:   metav1.TypeMeta{},
-		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace},
+		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace, ResourceVersion: p.ResourceVersion},
 		Status:     *status,
 	}, participantManager)
 }

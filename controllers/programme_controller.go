@@ -227,7 +227,7 @@ func (r *ProgrammeReconciler) writeStatus(ctx context.Context, p *mentoringv1alp
 		return nil
 	}
 	return applyStatus(ctx, r.Client, &mentoringv1alpha1.Programme{
-		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace},
+		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace, ResourceVersion: p.ResourceVersion},
 		Status:     *status,
 	}, programmeManager)
 }
