@@ -55,10 +55,14 @@ vet:
 envtest-assets: ## Build (or reuse) kube-apiserver, etcd and kubectl for the tests.
 	@hack/envtest-assets.sh >/dev/null
 
+.PHONY: test-deps
+test-deps: ## Install Radicale, SciPy and the npm format checkers when missing.
+	@hack/test-deps.sh
+
 .PHONY: helm
 helm: ## Build (or reuse) Helm for the chart tests.
 	@hack/helm.sh >/dev/null
 
 .PHONY: test
-test: envtest-assets helm vet ## Run every test against a real kube-apiserver and etcd.
+test: test-deps envtest-assets helm vet ## Run every test against a real kube-apiserver and etcd.
 	KUBEBUILDER_ASSETS="$$(hack/envtest-assets.sh)" go test $(GOTEST_FLAGS) ./...

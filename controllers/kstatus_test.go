@@ -6,18 +6,20 @@ import (
 
 	. "github.com/onsi/gomega"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/hack/argocd"
 )
 
 // TestKstatusNeverLies drives objects of every kind into every terminal state the controllers produce,
-// then runs kstatus (the library behind kubectl wait, Flux and cli-utils) over each: a settled object
-// must be Current when it is fine and Failed exactly when it says Stalled, never InProgress.
+// then runs kstatus (the library behind kubectl wait, Flux and cli-utils) and the Argo CD health check
+// over each: a settled object must be Current and Healthy (Suspended, for a suspended programme) when it
+// is fine, and Failed and Degraded exactly when it says Stalled, never in progress.
 func TestKstatusNeverLies(t *testing.T) {
 	g := NewWithT(t)
 	ns := newNamespace(t)
@@ -53,7 +55,7 @@ func TestKstatusNeverLies(t *testing.T) {
 			u := toUnstructured(g, obj)
 			observed, _, _ := unstructured.NestedInt64(u.Object, "status", "observedGeneration")
 			g.Expect(observed).To(Equal(obj.GetGeneration()), "%T %s not reconciled", obj, obj.GetName())
-			g.Expect(meta.FindStatusCondition(conditionsOf(obj), "Reconciling")).To(BeNil(), "%T %s still reconciling", obj, obj.GetName())
+			g.Expect(meta.FindStatusCondition(controllers.ConditionsOf(obj), "Reconciling")).To(BeNil(), "%T %s still reconciling", obj, obj.GetName())
 		}
 		g.Expect(len(listPairings(g, ns))).To(BeNumerically(">=", 3))
 	}).Should(Succeed())
@@ -62,15 +64,19 @@ func TestKstatusNeverLies(t *testing.T) {
 	for _, obj := range allObjects(g, namespaces...) {
 		result, err := status.Compute(toUnstructured(g, obj))
 		g.Expect(err).NotTo(HaveOccurred())
-		stalled := meta.IsStatusConditionTrue(conditionsOf(obj), "Stalled")
-		ready := meta.IsStatusConditionTrue(conditionsOf(obj), "Ready")
+		stalled := meta.IsStatusConditionTrue(controllers.ConditionsOf(obj), "Stalled")
+		ready := meta.IsStatusConditionTrue(controllers.ConditionsOf(obj), "Ready")
+		health, _, err := argocd.Health(withKind(g, obj))
+		g.Expect(err).NotTo(HaveOccurred())
 		switch {
 		case stalled:
 			g.Expect(result.Status).To(Equal(status.FailedStatus), "%T %s says Stalled", obj, obj.GetName())
+			g.Expect(health).To(Equal("Degraded"), "%T %s says Stalled", obj, obj.GetName())
 		case ready:
 			g.Expect(result.Status).To(Equal(status.CurrentStatus), "%T %s says Ready", obj, obj.GetName())
+			g.Expect(health).To(BeElementOf("Healthy", "Suspended"), "%T %s says Ready", obj, obj.GetName())
 		default:
-			t.Errorf("%T %s settled neither Ready nor Stalled: %v", obj, obj.GetName(), conditionsOf(obj))
+			t.Errorf("%T %s settled neither Ready nor Stalled: %v", obj, obj.GetName(), controllers.ConditionsOf(obj))
 		}
 		seen[result.Status]++
 	}
@@ -101,16 +107,13 @@ func allObjects(g Gomega, namespaces ...string) []client.Object {
 	return objs
 }
 
-func conditionsOf(obj client.Object) []metav1.Condition {
-	switch o := obj.(type) {
-	case *mentoringv1alpha1.Programme:
-		return o.Status.Conditions
-	case *mentoringv1alpha1.Participant:
-		return o.Status.Conditions
-	case *mentoringv1alpha1.Pairing:
-		return o.Status.Conditions
-	}
-	return nil
+// withKind is the object as Argo CD sees it: with its apiVersion and kind.
+func withKind(g Gomega, obj client.Object) map[string]any {
+	gvks, _, err := env.Client.Scheme().ObjectKinds(obj)
+	g.Expect(err).NotTo(HaveOccurred())
+	u := toUnstructured(g, obj)
+	u.SetGroupVersionKind(gvks[0])
+	return u.Object
 }
 
 func toUnstructured(g Gomega, obj client.Object) *unstructured.Unstructured {

@@ -40,8 +40,8 @@ func conditionChanged(types ...string) predicate.Funcs {
 	return predicate.Funcs{
 		UpdateFunc: func(e event.UpdateEvent) bool {
 			for _, t := range types {
-				before := meta.FindStatusCondition(objectConditions(e.ObjectOld), t)
-				after := meta.FindStatusCondition(objectConditions(e.ObjectNew), t)
+				before := meta.FindStatusCondition(ConditionsOf(e.ObjectOld), t)
+				after := meta.FindStatusCondition(ConditionsOf(e.ObjectNew), t)
 				if (before == nil) != (after == nil) || (before != nil && (before.Status != after.Status || before.Reason != after.Reason)) {
 					return true
 				}
@@ -51,8 +51,8 @@ func conditionChanged(types ...string) predicate.Funcs {
 	}
 }
 
-// objectConditions returns the conditions of any of the API's objects.
-func objectConditions(obj client.Object) []metav1.Condition {
+// ConditionsOf returns the conditions of any of the API's objects.
+func ConditionsOf(obj client.Object) []metav1.Condition {
 	switch o := obj.(type) {
 	case *mentoringv1alpha1.Programme:
 		return o.Status.Conditions

@@ -1,13 +1,14 @@
-// Package argocd holds the Argo CD health checks of the operator's kinds: one Lua script per kind, to
-// install in the argocd-cm ConfigMap (see README.md), and Health, which runs them the way Argo CD does
-// so that tests can check them against real status objects.
+// Package argocd holds the Argo CD health check of the operator's kinds: one Lua script for all three,
+// to install in the argocd-cm ConfigMap (see README.md), and Health, which runs it the way Argo CD does
+// so that tests can check it against real status objects.
 package argocd
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,20 +18,13 @@ import (
 // Group is the API group whose kinds have a health check here.
 const Group = "mentoring.reverse-mentoring.dev"
 
-// scripts holds one health check per kind, named after the kind in lower case: programme.lua,
-// participant.lua and pairing.lua.
+// Script is the Lua health check of every kind of the group.
 //
-//go:embed *.lua
-var scripts embed.FS
+//go:embed health.lua
+var Script string
 
-// Script returns the Lua health check of kind, such as "Programme".
-func Script(kind string) (string, error) {
-	script, err := scripts.ReadFile(strings.ToLower(kind) + ".lua")
-	if err != nil {
-		return "", fmt.Errorf("no health check for kind %q", kind)
-	}
-	return string(script), nil
-}
+// kinds are the kinds the health check is for.
+var kinds = []string{"Programme", "Participant", "Pairing"}
 
 // Health runs the health check of obj's kind as Argo CD runs a check from argocd-cm: in a fresh Lua state
 // with only the package, base and table libraries, obj as the global variable obj, one second to finish,
@@ -43,9 +37,8 @@ func Health(obj map[string]any) (status, message string, err error) {
 		return "", "", fmt.Errorf("apiVersion %q is not in the group %s", apiVersion, Group)
 	}
 	kind, _ := obj["kind"].(string)
-	script, err := Script(kind)
-	if err != nil {
-		return "", "", err
+	if !slices.Contains(kinds, kind) {
+		return "", "", fmt.Errorf("no health check for kind %q", kind)
 	}
 
 	state := lua.NewState(lua.Options{SkipOpenLibs: true})
@@ -62,7 +55,7 @@ func Health(obj map[string]any) (status, message string, err error) {
 	defer cancel()
 	state.SetContext(ctx)
 	state.SetGlobal("obj", toLua(state, obj))
-	if err := state.DoString(script); err != nil {
+	if err := state.DoString(Script); err != nil {
 		return "", "", fmt.Errorf("running the %s health check: %w", kind, err)
 	}
 

@@ -1,6 +1,7 @@
--- Argo CD health of a mentoring.reverse-mentoring.dev Participant, read from its kstatus conditions.
--- Being unpaired (Matched=False) is a normal state that keeps Ready true, so it is Healthy.
--- argocd-cm key: resource.customizations.health.mentoring.reverse-mentoring.dev_Participant
+-- Argo CD health of the mentoring.reverse-mentoring.dev kinds (Programme, Participant, Pairing), read
+-- from their kstatus conditions. A Participant that is not paired (Matched=False) keeps Ready true and
+-- is Healthy: being unpaired is a normal state.
+-- argocd-cm key: resource.customizations.health.mentoring.reverse-mentoring.dev_*
 local hs = {}
 local status = obj.status or {}
 local conditions = {}
@@ -27,7 +28,12 @@ if reconciling ~= nil and reconciling.status == "True" then
 end
 hs.message = ready.message
 if ready.status == "True" then
-  hs.status = "Healthy"
+  -- A Programme's spec.suspend: status is reported, nothing external happens.
+  if ready.reason == "Suspended" then
+    hs.status = "Suspended"
+  else
+    hs.status = "Healthy"
+  end
 elseif ready.status == "False" then
   hs.status = "Degraded"
 else
