@@ -10,12 +10,14 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -260,24 +262,45 @@ func (r *ProgrammeReconciler) finalize(ctx context.Context, programme *mentoring
 	return ctrl.Result{}, r.Patch(ctx, programme, patch)
 }
 
+// coalesce is how long a change to a participant or pairing waits before the programme's matching
+// pass, so that a burst of changes (a GitOps sync of many participants) makes one pass instead of one
+// per object. Changes to the programme itself are acted on at once.
+const coalesce = time.Second
+
 // SetupWithManager watches Programmes, their Participants and their Pairings.
 func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager) error {
-	toProgramme := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, obj client.Object) []reconcile.Request {
-		var name string
-		switch o := obj.(type) {
-		case *mentoringv1alpha1.Participant:
-			name = o.Spec.ProgrammeRef.Name
-		case *mentoringv1alpha1.Pairing:
-			name = o.Spec.ProgrammeRef.Name
-		}
-		return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: obj.GetNamespace(), Name: name}}}
-	})
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&mentoringv1alpha1.Programme{}, builder.WithPredicates(changedByPeople)).
-		Watches(&mentoringv1alpha1.Participant{}, toProgramme, builder.WithPredicates(changedByPeople)).
-		Watches(&mentoringv1alpha1.Pairing{}, toProgramme, builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded,
+		Watches(&mentoringv1alpha1.Participant{}, toProgrammeAfter(coalesce), builder.WithPredicates(changedByPeople)).
+		Watches(&mentoringv1alpha1.Pairing{}, toProgrammeAfter(coalesce), builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded,
 			conditionChanged(mentoringv1alpha1.CalendarSyncedCondition, mentoringv1alpha1.NotifiedCondition)))).
 		WithOptions(r.Options).
 		Named("programme").
 		Complete(r)
+}
+
+// toProgrammeAfter enqueues the programme a participant or pairing belongs to, after a delay; a
+// request already waiting keeps its earlier time, so a burst of events makes one request.
+func toProgrammeAfter(delay time.Duration) handler.EventHandler {
+	enqueue := func(obj client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+		var programme string
+		switch o := obj.(type) {
+		case *mentoringv1alpha1.Participant:
+			programme = o.Spec.ProgrammeRef.Name
+		case *mentoringv1alpha1.Pairing:
+			programme = o.Spec.ProgrammeRef.Name
+		}
+		q.AddAfter(reconcile.Request{NamespacedName: client.ObjectKey{Namespace: obj.GetNamespace(), Name: programme}}, delay)
+	}
+	return handler.Funcs{
+		CreateFunc: func(_ context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(e.Object, q)
+		},
+		UpdateFunc: func(_ context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(e.ObjectNew, q)
+		},
+		DeleteFunc: func(_ context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			enqueue(e.Object, q)
+		},
+	}
 }
