@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -13,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -80,6 +82,11 @@ func (r *PairingReconciler) reconcilePhases(ctx context.Context, s *pairingScope
 	if done, err := r.resolve(ctx, s); done || err != nil {
 		return ctrl.Result{}, err
 	}
+	if s.pairing.Status.Ended == nil {
+		if err := r.assess(ctx, s); err != nil {
+			return ctrl.Result{}, err
+		}
+	}
 	stage, message := pairingStage(s)
 	slot, stalled := r.schedule(s, stage)
 	var synced calendarOutcome
@@ -101,6 +108,54 @@ func (r *PairingReconciler) reconcilePhases(ctx context.Context, s *pairingScope
 		s.conditions.ready(stage, message)
 	}
 	return ctrl.Result{RequeueAfter: earliest(earliest(s.untilStart(stage), s.untilNextMeeting()), notified.retryAfter)}, nil
+}
+
+// assess scores the pair and checks its hard constraints exactly as a matching pass does, from the
+// two participants, the people they are paired with and those pairings. A pairing written by a person
+// that breaks a constraint is honoured, and ConstraintsMet says which constraint. A pairing the pass
+// would end keeps its last score until the programme controller ends it.
+func (r *PairingReconciler) assess(ctx context.Context, s *pairingScope) error {
+	var pairings []mentoringv1alpha1.Pairing
+	participants := []mentoringv1alpha1.Participant{*s.mentor, *s.mentee}
+	seen := map[string]bool{s.mentor.Name: true, s.mentee.Name: true}
+	for _, person := range []string{s.mentor.Name, s.mentee.Name} {
+		theirs, err := pairingsOf(ctx, r, s.pairing.Namespace, person)
+		if err != nil {
+			return err
+		}
+		for _, p := range theirs {
+			if p.Spec.ProgrammeRef.Name != s.programme.Name || slices.ContainsFunc(pairings, func(q mentoringv1alpha1.Pairing) bool { return q.Name == p.Name }) {
+				continue
+			}
+			pairings = append(pairings, p)
+			for _, partner := range []string{p.Spec.MentorRef.Name, p.Spec.MenteeRef.Name} {
+				if seen[partner] {
+					continue
+				}
+				seen[partner] = true
+				other := &mentoringv1alpha1.Participant{}
+				err := r.Get(ctx, types.NamespacedName{Namespace: p.Namespace, Name: partner}, other)
+				if client.IgnoreNotFound(err) != nil {
+					return err
+				}
+				if err == nil {
+					participants = append(participants, *other)
+				}
+			}
+		}
+	}
+	assessment, kept, err := planner.Assess(s.programme, s.pairing, participants, pairings, s.now)
+	if err != nil || !kept {
+		return err
+	}
+	s.status.Score, s.status.ScoreBreakdown = ptr.To(assessment.Score), assessment.Breakdown
+	if assessment.Violation != "" {
+		s.conditions.set(mentoringv1alpha1.ConstraintsMetCondition, metav1.ConditionFalse, mentoringv1alpha1.ReasonConstraintViolated,
+			fmt.Sprintf("Pairing written by a person breaks a hard constraint and is honoured anyway: %s.", assessment.Violation))
+	} else {
+		s.conditions.set(mentoringv1alpha1.ConstraintsMetCondition, metav1.ConditionTrue, mentoringv1alpha1.ReasonConstraintsMet, "Pair satisfies every hard constraint.")
+	}
+	return nil
 }
 
 // schedule keeps the pair's standing meeting in status.meeting once the pairing is approved and
@@ -240,20 +295,10 @@ func approved(programme *mentoringv1alpha1.Programme, pairing *mentoringv1alpha1
 	return programme.Spec.Matching.Approval != mentoringv1alpha1.ApprovalManual || pairing.Spec.Approved
 }
 
-// pairingStatus starts from the fields this controller owns, leaving the programme controller's score,
-// end and ConstraintsMet condition alone.
+// pairingStatus starts from the fields this controller owns: all but the programme controller's end.
 func pairingStatus(p *mentoringv1alpha1.Pairing) *mentoringv1alpha1.PairingStatus {
-	owned := &mentoringv1alpha1.PairingStatus{
-		ObservedGeneration: p.Status.ObservedGeneration,
-		Meeting:            p.Status.Meeting,
-		Calendar:           p.Status.Calendar,
-		Notifications:      p.Status.Notifications,
-	}
-	for _, c := range p.Status.Conditions {
-		if c.Type != mentoringv1alpha1.ConstraintsMetCondition {
-			owned.Conditions = append(owned.Conditions, c)
-		}
-	}
+	owned := p.Status.DeepCopy()
+	owned.Ended = nil
 	return owned
 }
 

@@ -3,13 +3,12 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 	"k8s.io/apimachinery/pkg/api/equality"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -17,53 +16,50 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
 )
 
-// apply writes what a plan decided: new pairings, ended pairings, scores and constraint checks of the
-// existing ones, and every participant's Matched condition. It writes only what differs from what is
-// there, several objects at once, and reports whether any pairing was created or ended.
+// The programme controller writes what a matching pass decides, and nothing twice: the new pairings,
+// the end of the ones that end, and, for every participant, the part of their status that a pass
+// decides (eligibility, pairings, Matched, Ready). A pairing's own controller writes its score and
+// stage; a participant's its calendar feed and notifications.
+
+// apply writes a plan, several objects at once, and reports whether any pairing was created or ended.
+// Unless act is set (a suspended programme, an invalid schedule) it writes only the participants'
+// status.
 func (r *ProgrammeReconciler) apply(ctx context.Context, programme *mentoringv1alpha1.Programme, plan *planner.Result,
-	pairings []mentoringv1alpha1.Pairing, participants []mentoringv1alpha1.Participant, now time.Time) (bool, error) {
+	pairings []mentoringv1alpha1.Pairing, participants []mentoringv1alpha1.Participant, now time.Time, act bool) (bool, error) {
 	writes, ctx := errgroup.WithContext(ctx)
 	writes.SetLimit(max(r.Writers, 1))
-
-	for _, p := range plan.Create {
-		pairing, err := r.newPairing(programme, p)
-		if err != nil {
-			return false, err
+	if act {
+		for _, p := range plan.Create {
+			pairing, err := r.newPairing(programme, p)
+			if err != nil {
+				return false, err
+			}
+			writes.Go(func() error { return applySpec(ctx, r.Client, pairing, programmeManager) })
 		}
-		writes.Go(func() error { return applySpec(ctx, r.Client, pairing, programmeManager) })
-	}
-	for i := range pairings {
-		current := &pairings[i]
-		desired := pairingAssessment(current, plan, now)
-		if desired == nil || equality.Semantic.DeepEqual(programmeOwnedStatus(current), desired) {
-			continue
+		for i := range pairings {
+			current := &pairings[i]
+			end, ending := plan.Ends[current.Name]
+			if !ending || current.Status.Ended != nil {
+				continue
+			}
+			writes.Go(func() error {
+				return applyStatus(ctx, r.Client, &mentoringv1alpha1.Pairing{ObjectMeta: objectMeta(current), Status: mentoringv1alpha1.PairingStatus{
+					Ended: &mentoringv1alpha1.PairingEnd{Time: metav1.Time{Time: now}, Reason: end.Reason, Message: end.Message}}}, programmeManager)
+			})
 		}
-		writes.Go(func() error {
-			return applyStatus(ctx, r.Client, &mentoringv1alpha1.Pairing{ObjectMeta: objectMeta(current), Status: *desired}, programmeManager)
-		})
 	}
 	for i := range participants {
 		current := &participants[i]
-		desired := matchedCondition(current, plan)
-		if existing := meta.FindStatusCondition(current.Status.Conditions, desired.Type); existing != nil &&
-			existing.Status == desired.Status && existing.Reason == desired.Reason && existing.Message == desired.Message &&
-			existing.ObservedGeneration == desired.ObservedGeneration {
+		desired := r.participantStatus(current, plan, !act)
+		if equality.Semantic.DeepEqual(programmeOwnedParticipantStatus(current), desired) {
 			continue
 		}
-		if existing := meta.FindStatusCondition(current.Status.Conditions, desired.Type); existing != nil && existing.Status == desired.Status {
-			desired.LastTransitionTime = existing.LastTransitionTime
-		}
-		writes.Go(func() error {
-			return applyStatus(ctx, r.Client, &mentoringv1alpha1.Participant{
-				ObjectMeta: objectMeta(current),
-				Status:     mentoringv1alpha1.ParticipantStatus{Conditions: []metav1.Condition{desired}},
-			}, programmeManager)
-		})
+		writes.Go(func() error { return r.writeParticipant(ctx, current, desired) })
 	}
 	if err := writes.Wait(); err != nil {
 		return false, err
 	}
-	return len(plan.Create) > 0 || len(plan.Ends) > 0, nil
+	return act && (len(plan.Create) > 0 || len(plan.Ends) > 0), nil
 }
 
 // newPairing is a pairing the programme controls, with labels that find it by programme and person.
@@ -91,52 +87,83 @@ func (r *ProgrammeReconciler) newPairing(programme *mentoringv1alpha1.Programme,
 	return pairing, nil
 }
 
-// pairingAssessment is the part of a pairing's status that the programme controller owns: score,
-// breakdown, end and ConstraintsMet. It returns nil for pairings the plan neither keeps nor ends.
-func pairingAssessment(p *mentoringv1alpha1.Pairing, plan *planner.Result, now time.Time) *mentoringv1alpha1.PairingStatus {
-	assessment, kept := plan.Assessments[p.Name]
-	end, ending := plan.Ends[p.Name]
-	if !kept && !ending {
-		return nil
+// participantStatus is what a pass decides about a participant: whether they can be matched
+// (Eligible, and Stalled when only a person can fix it), their pairings, whether they have one and
+// if not why (Matched), and Ready. With keep set the pairings are those the status lists already.
+func (r *ProgrammeReconciler) participantStatus(p *mentoringv1alpha1.Participant, plan *planner.Result, keep bool) *mentoringv1alpha1.ParticipantStatus {
+	status := programmeOwnedParticipantStatus(p)
+	status.ObservedGeneration = p.Generation
+	if !keep {
+		status.Pairings = plan.PairingsOf[p.Name]
 	}
-	status := programmeOwnedStatus(p)
-	if kept {
-		status.Score, status.ScoreBreakdown = ptr.To(assessment.Score), assessment.Breakdown
+	status.ActivePairings = int32(len(status.Pairings))
+	conditions := conditionsOf(&status.Conditions, p.Generation)
+	verdict := plan.Verdicts[p.Name]
+	eligible := metav1.ConditionFalse
+	if verdict.Eligible {
+		eligible = metav1.ConditionTrue
 	}
-	if ending && status.Ended == nil {
-		status.Ended = &mentoringv1alpha1.PairingEnd{Time: metav1.Time{Time: now}, Reason: end.Reason, Message: end.Message}
+	conditions.set(mentoringv1alpha1.EligibleCondition, eligible, verdict.Reason, verdict.Message)
+	switch u, unmatched := plan.UnmatchedByName[p.Name]; {
+	case len(status.Pairings) > 0:
+		conditions.set(mentoringv1alpha1.MatchedCondition, metav1.ConditionTrue, mentoringv1alpha1.ReasonPaired,
+			fmt.Sprintf("Participant has %d active pairings.", len(status.Pairings)))
+	case unmatched:
+		conditions.set(mentoringv1alpha1.MatchedCondition, metav1.ConditionFalse, u.Reason, u.Message)
 	}
-	constraints := metav1.Condition{Type: mentoringv1alpha1.ConstraintsMetCondition, Status: metav1.ConditionTrue,
-		Reason: mentoringv1alpha1.ReasonConstraintsMet, Message: "Pair satisfies every hard constraint.", ObservedGeneration: p.Generation}
-	if assessment.Violation != "" {
-		constraints.Status, constraints.Reason = metav1.ConditionFalse, mentoringv1alpha1.ReasonConstraintViolated
-		constraints.Message = fmt.Sprintf("Pairing written by a person breaks a hard constraint and is honoured anyway: %s.", assessment.Violation)
-	}
-	if kept {
-		constraints.LastTransitionTime = metav1.Time{Time: now}
-		meta.SetStatusCondition(&status.Conditions, constraints)
+	if verdict.NeedsFix {
+		warnOnce(r.Recorder, p, p.Status.Conditions, verdict.Reason, verdict.Message)
+		conditions.stalled(verdict.Reason, verdict.Message)
+	} else {
+		conditions.ready(mentoringv1alpha1.ReasonSucceeded, "Participant is enrolled.")
 	}
 	return status
 }
 
-// programmeOwnedStatus is the programme controller's part of a pairing's current status.
-func programmeOwnedStatus(p *mentoringv1alpha1.Pairing) *mentoringv1alpha1.PairingStatus {
-	owned := &mentoringv1alpha1.PairingStatus{Score: p.Status.Score, ScoreBreakdown: p.Status.ScoreBreakdown, Ended: p.Status.Ended}
-	if c := meta.FindStatusCondition(p.Status.Conditions, mentoringv1alpha1.ConstraintsMetCondition); c != nil {
-		owned.Conditions = []metav1.Condition{*c}
-	}
-	return owned
+// orphanStatus is the status of a participant whose programme does not exist.
+func (r *ProgrammeReconciler) orphanStatus(p *mentoringv1alpha1.Participant) *mentoringv1alpha1.ParticipantStatus {
+	status := programmeOwnedParticipantStatus(p)
+	status.ObservedGeneration, status.Pairings, status.ActivePairings = p.Generation, nil, 0
+	message := fmt.Sprintf("Programme %q does not exist in namespace %s: create it or fix spec.programmeRef.", p.Spec.ProgrammeRef.Name, p.Namespace)
+	conditions := conditionsOf(&status.Conditions, p.Generation)
+	conditions.set(mentoringv1alpha1.EligibleCondition, metav1.ConditionFalse, mentoringv1alpha1.ReasonProgrammeNotFound, message)
+	warnOnce(r.Recorder, p, p.Status.Conditions, mentoringv1alpha1.ReasonProgrammeNotFound, message)
+	conditions.stalled(mentoringv1alpha1.ReasonProgrammeNotFound, message)
+	return status
 }
 
-// matchedCondition says whether the participant has a pairing and, if not, why.
-func matchedCondition(p *mentoringv1alpha1.Participant, plan *planner.Result) metav1.Condition {
-	c := metav1.Condition{Type: mentoringv1alpha1.MatchedCondition, ObservedGeneration: p.Generation, LastTransitionTime: metav1.Now()}
-	if u, unmatched := plan.UnmatchedByName[p.Name]; unmatched {
-		c.Status, c.Reason, c.Message = metav1.ConditionFalse, u.Reason, u.Message
-	} else {
-		c.Status, c.Reason, c.Message = metav1.ConditionTrue, mentoringv1alpha1.ReasonPaired, "Participant has a pairing."
+// programmeOwnedParticipantStatus is the part of a participant's status the programme controller owns:
+// everything but the calendar feed and the notifications.
+func programmeOwnedParticipantStatus(p *mentoringv1alpha1.Participant) *mentoringv1alpha1.ParticipantStatus {
+	return &mentoringv1alpha1.ParticipantStatus{
+		ObservedGeneration: p.Status.ObservedGeneration,
+		Conditions:         slices.Clone(p.Status.Conditions),
+		Pairings:           p.Status.Pairings,
+		ActivePairings:     p.Status.ActivePairings,
 	}
-	return c
+}
+
+func (r *ProgrammeReconciler) writeParticipant(ctx context.Context, p *mentoringv1alpha1.Participant, status *mentoringv1alpha1.ParticipantStatus) error {
+	return applyStatus(ctx, r.Client, &mentoringv1alpha1.Participant{ObjectMeta: objectMeta(p), Status: *status}, programmeManager)
+}
+
+// stallOrphans reports, on every participant of a programme that does not exist, that it is missing.
+func (r *ProgrammeReconciler) stallOrphans(ctx context.Context, key client.ObjectKey) error {
+	var participants mentoringv1alpha1.ParticipantList
+	if err := r.List(ctx, &participants, client.InNamespace(key.Namespace), client.MatchingFields{programmeIndex: key.Name}); err != nil {
+		return err
+	}
+	for i := range participants.Items {
+		p := &participants.Items[i]
+		desired := r.orphanStatus(p)
+		if equality.Semantic.DeepEqual(programmeOwnedParticipantStatus(p), desired) {
+			continue
+		}
+		if err := r.writeParticipant(ctx, p, desired); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func objectMeta(obj client.Object) metav1.ObjectMeta {

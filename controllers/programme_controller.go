@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/client-go/util/workqueue"
@@ -52,8 +53,12 @@ type ProgrammeReconciler struct {
 // Reconcile runs one matching pass and writes the programme's status once.
 func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	programme := &mentoringv1alpha1.Programme{}
-	if err := r.Get(ctx, req.NamespacedName, programme); err != nil {
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+	err := r.Get(ctx, req.NamespacedName, programme)
+	if apierrors.IsNotFound(err) {
+		return ctrl.Result{}, r.stallOrphans(ctx, req.NamespacedName)
+	}
+	if err != nil {
+		return ctrl.Result{}, err
 	}
 	if !programme.DeletionTimestamp.IsZero() {
 		return r.finalize(ctx, programme)
@@ -82,15 +87,18 @@ func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 
 func (r *ProgrammeReconciler) reconcileMatching(ctx context.Context, programme *mentoringv1alpha1.Programme, status *mentoringv1alpha1.ProgrammeStatus, conditions conditionSetter) (ctrl.Result, error) {
 	now := r.Clock.Now()
+	participants, pairings, err := programmeMembers(ctx, r, programme)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 	timeline, err := planner.TimelineOf(programme)
 	if err != nil {
 		message := "Programme schedule is invalid: " + err.Error() + "."
 		warnOnce(r.Recorder, programme, programme.Status.Conditions, mentoringv1alpha1.ReasonInvalidSpec, message)
 		conditions.stalled(mentoringv1alpha1.ReasonInvalidSpec, message)
-		return ctrl.Result{}, nil
-	}
-	participants, pairings, err := programmeMembers(ctx, r, programme)
-	if err != nil {
+		// The participants learn why nothing happens from their Eligible condition.
+		verdicts := &planner.Result{Verdicts: planner.Verdicts(programme, participants, pairings, now)}
+		_, err := r.apply(ctx, programme, verdicts, pairings, participants, now, false)
 		return ctrl.Result{}, err
 	}
 
@@ -100,21 +108,20 @@ func (r *ProgrammeReconciler) reconcileMatching(ctx context.Context, programme *
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	if !programme.Spec.Suspend {
-		changed, err := r.apply(ctx, programme, plan, pairings, participants, now)
-		if err != nil {
-			return ctrl.Result{}, err
-		}
-		if changed {
-			status.LastMatchTime = &metav1.Time{Time: now}
-			r.Recorder.Eventf(programme, nil, corev1.EventTypeNormal, "Matched", "Match",
-				"Matching pass made %d pairings and ended %d; %d mentees unmatched.", len(plan.Create), len(plan.Ends), plan.Summary.Unmatched)
-		}
+	changed, err := r.apply(ctx, programme, plan, pairings, participants, now, !programme.Spec.Suspend)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	if changed {
+		status.LastMatchTime = &metav1.Time{Time: now}
+		r.Recorder.Eventf(programme, nil, corev1.EventTypeNormal, "Matched", "Match",
+			"Matching pass made %d pairings and ended %d; %d mentees unmatched.", len(plan.Create), len(plan.Ends), plan.Summary.Unmatched)
 	}
 	setProgrammeCounts(status, plan)
 	recordProgrammeMetrics(programme, plan)
+	summary := plan.Match.Summary
 	conditions.set(mentoringv1alpha1.MatchedCondition, metav1.ConditionTrue, mentoringv1alpha1.ReasonSucceeded,
-		fmt.Sprintf("%d pairings, %d of %d mentees matched.", plan.Summary.Pairings, plan.Summary.Mentees-plan.Summary.Unmatched, plan.Summary.Mentees))
+		fmt.Sprintf("%d pairings, %d of %d eligible mentees matched.", summary.Pairings, summary.MatchedMentees, summary.EligibleMentees))
 
 	health := &integrationsHealth{}
 	calendarHealth(pairings, health)

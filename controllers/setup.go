@@ -48,7 +48,6 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := (&ParticipantReconciler{
 		Client:   mgr.GetClient(),
 		Recorder: mgr.GetEventRecorder("participant-controller"),
-		Clock:    opts.Clock,
 		Options:  controllerOptions,
 		Notifier: notifier,
 		Feeds:    Feeds{Secrets: mgr.GetAPIReader(), BaseURL: opts.FeedBaseURL},

@@ -23,8 +23,10 @@ type Result struct {
 	Create []NewPairing
 	// Ends are the existing pairings that end, by pairing name.
 	Ends map[string]End
-	// Assessments are the scores and constraint checks of the existing pairings that stay, by name.
-	Assessments map[string]Assessment
+	// PairingsOf lists, by participant, the names of their pairings that stay or start, in name order.
+	PairingsOf map[string][]string
+	// Verdicts are the participants' eligibility, by name.
+	Verdicts map[string]Verdict
 	// Unmatched are the participants without a pair, in name order; UnmatchedByName finds them.
 	Unmatched       []matching.Unmatched
 	UnmatchedByName map[string]matching.Reason
@@ -68,21 +70,34 @@ func Input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alp
 	}
 	in := matching.Input{Policy: Policy(programme, timeline)}
 	in.Policy.Closed = !timeline.Enrolling(now)
-	hadPairing := map[string]bool{}
 	for i := range pairings {
 		if pairings[i].DeletionTimestamp.IsZero() {
 			in.Pairings = append(in.Pairings, Pairing(&pairings[i]))
-			hadPairing[pairings[i].Spec.MentorRef.Name] = true
-			hadPairing[pairings[i].Spec.MenteeRef.Name] = true
 		}
 	}
+	verdicts := Verdicts(programme, participants, pairings, now)
 	for i := range participants {
-		p := &participants[i]
-		if p.DeletionTimestamp.IsZero() {
-			in.Participants = append(in.Participants, Participant(p, Eligibility(programme, p, hadPairing[p.Name], now)))
+		if p := &participants[i]; p.DeletionTimestamp.IsZero() {
+			in.Participants = append(in.Participants, Participant(p, verdicts[p.Name]))
 		}
 	}
 	return in, nil
+}
+
+// Verdicts are the eligibility of every participant, by name, given the programme's pairings.
+func Verdicts(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
+	pairings []mentoringv1alpha1.Pairing, now time.Time) map[string]Verdict {
+	hadPairing := map[string]bool{}
+	for _, p := range pairings {
+		hadPairing[p.Spec.MentorRef.Name] = true
+		hadPairing[p.Spec.MenteeRef.Name] = true
+	}
+	verdicts := make(map[string]Verdict, len(participants))
+	for i := range participants {
+		p := &participants[i]
+		verdicts[p.Name] = Eligibility(programme, p, hadPairing[p.Name], now)
+	}
+	return verdicts
 }
 
 // Plan runs one matching pass over a programme's participants and pairings at now. New pairings are
@@ -95,25 +110,30 @@ func Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alph
 	}
 	timeline, _ := TimelineOf(programme)
 	match := matching.Match(in)
-	r := &Result{Match: match, Ends: map[string]End{}, Assessments: map[string]Assessment{},
-		Unmatched: match.Unmatched, UnmatchedByName: map[string]matching.Reason{}}
+	r := &Result{Match: match, Ends: map[string]End{}, PairingsOf: map[string][]string{},
+		Verdicts: Verdicts(programme, participants, pairings, now), Unmatched: match.Unmatched, UnmatchedByName: map[string]matching.Reason{}}
 	for _, e := range match.Ends {
 		r.Ends[e.Pairing] = End{Reason: mentoringv1alpha1.EndReason(e.Reason), Message: "Pairing ended: " + e.Message + "."}
 	}
 	completed := timeline.Ended(now)
 	for _, p := range match.Pairs {
+		name := p.Pairing
 		switch {
-		case completed && p.Pairing != "":
-			r.Ends[p.Pairing] = End{Reason: mentoringv1alpha1.EndProgrammeCompleted,
+		case completed && name != "":
+			r.Ends[name] = End{Reason: mentoringv1alpha1.EndProgrammeCompleted,
 				Message: fmt.Sprintf("Pairing completed with the programme on %s.", programme.Spec.Schedule.End)}
-		case p.Pairing != "":
-			r.Assessments[p.Pairing] = assessment(p)
-		default:
-			r.Create = append(r.Create, NewPairing{Name: PairingName(programme.Name, p.Mentor, p.Mentee, pairings),
-				Mentor: p.Mentor, Mentee: p.Mentee, Topics: topics(p.Topics), Assessment: assessment(p)})
+			continue
+		case name == "":
+			name = PairingName(programme.Name, p.Mentor, p.Mentee, pairings)
+			r.Create = append(r.Create, NewPairing{Name: name, Mentor: p.Mentor, Mentee: p.Mentee, Topics: topics(p.Topics), Assessment: assessment(p)})
 		}
+		r.PairingsOf[p.Mentor] = append(r.PairingsOf[p.Mentor], name)
+		r.PairingsOf[p.Mentee] = append(r.PairingsOf[p.Mentee], name)
 	}
 	slices.SortFunc(r.Create, func(a, b NewPairing) int { return cmp.Compare(a.Name, b.Name) })
+	for _, names := range r.PairingsOf {
+		slices.Sort(names)
+	}
 	for _, u := range match.Unmatched {
 		r.UnmatchedByName[u.Name] = u.Reason
 	}
@@ -122,6 +142,24 @@ func Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alph
 		r.Summary.Pairings = 0
 	}
 	return r, nil
+}
+
+// Assess scores one pairing exactly as a full pass would: it matches only the pairing's two
+// participants, the people they are paired with and those pairings, and returns the pairing's score and
+// the hard constraint it breaks; false when such a pass would end it.
+func Assess(programme *mentoringv1alpha1.Programme, pairing *mentoringv1alpha1.Pairing, participants []mentoringv1alpha1.Participant,
+	pairings []mentoringv1alpha1.Pairing, now time.Time) (Assessment, bool, error) {
+	in, err := Input(programme, participants, pairings, now)
+	if err != nil {
+		return Assessment{}, false, err
+	}
+	in.Policy.Closed = true
+	for _, p := range matching.Match(in).Pairs {
+		if p.Pairing == pairing.Name {
+			return assessment(p), true, nil
+		}
+	}
+	return Assessment{}, false, nil
 }
 
 func assessment(p matching.Pair) Assessment {
