@@ -16,10 +16,10 @@ import (
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/netguard"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
 )
 
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
 
 // calendarFinalizer keeps a Pairing until its meeting series is out of the calendar.
 const calendarFinalizer = "mentoring.reverse-mentoring.dev/calendar"
@@ -32,6 +32,8 @@ const calendarTimeout = 15 * time.Second
 type Calendars struct {
 	// Secrets reads the credentials directly from the API server, only when a write is due.
 	Secrets client.Reader
+	// AllowLoopback lets calendars be on loopback addresses (local development and tests).
+	AllowLoopback bool
 }
 
 // settingsError is a calendar setting that only a person can fix, such as a missing Secret.
@@ -45,17 +47,24 @@ func (c Calendars) open(ctx context.Context, programme *mentoringv1alpha1.Progra
 	if settings == nil {
 		return nil, nil
 	}
+	if err := netguard.CheckURL(settings.URL, c.AllowLoopback); err != nil {
+		return nil, &settingsError{mentoringv1alpha1.ReasonAddressRefused, fmt.Sprintf(
+			"The calendar's URL is %v: point calendar.caldav.url at a routable address.", err)}
+	}
 	secret := &corev1.Secret{}
 	err := c.Secrets.Get(ctx, client.ObjectKey{Namespace: programme.Namespace, Name: settings.CredentialsSecretRef.Name}, secret)
-	if apierrors.IsNotFound(err) {
+	switch {
+	case apierrors.IsNotFound(err):
 		return nil, &settingsError{mentoringv1alpha1.ReasonSecretNotFound, fmt.Sprintf(
 			"Secret %s with the calendar's credentials does not exist: create it with the keys username and password, or token.", settings.CredentialsSecretRef.Name)}
-	}
-	if err != nil {
+	case err != nil:
 		return nil, err
+	case secret.Type == corev1.SecretTypeServiceAccountToken:
+		return nil, &settingsError{mentoringv1alpha1.ReasonInvalidSpec, fmt.Sprintf(
+			"Secret %s holds a service account token, which the operator never sends anywhere: put the calendar's credentials in a Secret of their own.", secret.Name)}
 	}
 	cfg := calendar.CalDAVConfig{URL: settings.URL, Username: string(secret.Data["username"]), Password: string(secret.Data["password"]),
-		Token: string(secret.Data["token"]), Timeout: calendarTimeout, DisplayName: "Mentoring: " + programme.Name}
+		Token: string(secret.Data["token"]), Timeout: calendarTimeout, DisplayName: "Mentoring: " + programme.Name, AllowLoopback: c.AllowLoopback}
 	if ref := settings.CABundleSecretRef; ref != nil {
 		if cfg.CABundle, err = readSecretKey(ctx, c.Secrets, programme.Namespace, *ref, "ca.crt"); err != nil {
 			return nil, err
@@ -198,6 +207,11 @@ func (r *PairingReconciler) calendarFailed(s *pairingScope, err error) calendarO
 		s.conditions.set(mentoringv1alpha1.CalendarSyncedCondition, metav1.ConditionFalse, settings.reason, settings.message)
 		r.stall(s, settings.reason, settings.message)
 		return calendarOutcome{stalled: true}
+	case netguard.IsRefused(err):
+		message := fmt.Sprintf("The calendar's address is %v: point calendar.caldav.url at a routable address.", err)
+		s.conditions.set(mentoringv1alpha1.CalendarSyncedCondition, metav1.ConditionFalse, mentoringv1alpha1.ReasonAddressRefused, message)
+		r.stall(s, mentoringv1alpha1.ReasonAddressRefused, message)
+		return calendarOutcome{stalled: true}
 	case errors.Is(err, calendar.ErrUnauthorized):
 		message := "The calendar server refused the credentials: fix the Secret named by the programme's calendar.caldav.credentialsSecretRef."
 		s.conditions.set(mentoringv1alpha1.CalendarSyncedCondition, metav1.ConditionFalse, mentoringv1alpha1.ReasonAuthenticationFailed, message)
@@ -215,6 +229,8 @@ func callResult(err error) string {
 	switch {
 	case err == nil:
 		return "success"
+	case netguard.IsRefused(err):
+		return "refused"
 	case errors.Is(err, calendar.ErrUnauthorized):
 		return "unauthorized"
 	case errors.Is(err, calendar.ErrUnreachable):

@@ -22,12 +22,14 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
 )
 
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;create;patch;delete
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;create;delete
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants/finalizers,verbs=update
 
 // Calendar feeds: when a programme sets spec.integrations.calendar.feed, every participant gets a
 // Secret, owned by the Participant, with an unguessable token and the subscription URL built from it.
 // The Participant's status keeps only the token's SHA-256, which a cache index maps back to the
-// participant, so the feed server finds the participant without reading any Secret.
+// participant; the feed server then compares the token with the one in the Secret, so deleting the
+// Secret revokes the URL at once (the participant gets a new one on its next pass).
 
 // feedTokenIndex indexes Participants by status.feedTokenHash.
 const feedTokenIndex = "status.feedTokenHash"
@@ -91,13 +93,17 @@ func (f Feeds) remove(ctx context.Context, c client.Client, p *mentoringv1alpha1
 
 // FeedSource serves participants' meetings to calendar.FeedHandler from the manager's cache.
 type FeedSource struct {
+	// Client reads the participants, programmes and pairings from the cache.
 	Client client.Reader
-	Clock  clock.PassiveClock
+	// Secrets reads the feed Secrets directly from the API server, so that deleting a Secret revokes
+	// its token at once.
+	Secrets client.Reader
+	Clock   clock.PassiveClock
 }
 
 // FeedHandler is the manager's calendar feed server.
-func FeedHandler(c client.Reader, clk clock.PassiveClock) http.Handler {
-	return calendar.FeedHandler(FeedSource{Client: c, Clock: clk})
+func FeedHandler(c, secrets client.Reader, clk clock.PassiveClock) http.Handler {
+	return calendar.FeedHandler(FeedSource{Client: c, Secrets: secrets, Clock: clk})
 }
 
 // Feed returns the meetings of the participant whose token this is: one series per active, scheduled
@@ -108,10 +114,15 @@ func (f FeedSource) Feed(ctx context.Context, token string) ([]calendar.Event, b
 	if err := f.Client.List(ctx, &participants, client.MatchingFields{feedTokenIndex: hash}); err != nil {
 		return nil, false, err
 	}
-	if len(participants.Items) != 1 || !calendar.TokenEqual(participants.Items[0].Status.FeedTokenHash, hash) {
+	if len(participants.Items) != 1 {
 		return nil, false, nil
 	}
 	p := &participants.Items[0]
+	secret := &corev1.Secret{}
+	err := f.Secrets.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: feedSecretName(p.Name)}, secret)
+	if err != nil || !calendar.TokenEqual(string(secret.Data["token"]), token) {
+		return nil, false, client.IgnoreNotFound(err)
+	}
 	programme := &mentoringv1alpha1.Programme{}
 	if err := f.Client.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: p.Spec.ProgrammeRef.Name}, programme); err != nil {
 		return nil, false, client.IgnoreNotFound(err)

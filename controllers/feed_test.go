@@ -32,7 +32,7 @@ func TestEveryParticipantGetsTheirOwnCalendarFeed(t *testing.T) {
 	g := NewWithT(t)
 	ns := newNamespace(t)
 	m := startManager(t, ns, january2027)
-	server := httptest.NewServer(controllers.FeedHandler(m.client, m.clock))
+	server := httptest.NewServer(controllers.FeedHandler(m.client, env.Client, m.clock))
 	t.Cleanup(server.Close)
 	feeds := programme("prog")
 	feeds.Spec.Integrations = &mentoringv1alpha1.Integrations{Calendar: &mentoringv1alpha1.CalendarIntegration{Feed: true}}
@@ -91,6 +91,11 @@ func TestEveryParticipantGetsTheirOwnCalendarFeed(t *testing.T) {
 	code, _, body = fetch(g, server.URL+"/feeds/"+string(wrong)+".ics")
 	g.Expect(code).To(Equal(http.StatusNotFound))
 	g.Expect(body).NotTo(ContainSubstring("bob"))
+
+	// Deleting a feed Secret revokes its URL at once.
+	g.Expect(env.Client.Delete(context.Background(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "dee-calendar-feed", Namespace: ns}})).To(Succeed())
+	code, _, _ = fetch(g, server.URL+"/feeds/"+tokens["dee"]+".ics")
+	g.Expect(code).To(Equal(http.StatusNotFound))
 
 	// Turning feeds off removes the Secrets and the tokens stop working.
 	update(t, ns, "prog", &mentoringv1alpha1.Programme{}, func(p *mentoringv1alpha1.Programme) {

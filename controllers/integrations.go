@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/netguard"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
@@ -63,7 +64,8 @@ func calendarHealth(pairings []mentoringv1alpha1.Pairing, health *integrationsHe
 	for _, reason := range slices.Sorted(maps.Keys(failing)) {
 		message := fmt.Sprintf("Calendar: %d pairings report %s; see their CalendarSynced condition.", failing[reason], reason)
 		switch reason {
-		case mentoringv1alpha1.ReasonAuthenticationFailed, mentoringv1alpha1.ReasonSecretNotFound, mentoringv1alpha1.ReasonInvalidSpec:
+		case mentoringv1alpha1.ReasonAuthenticationFailed, mentoringv1alpha1.ReasonSecretNotFound, mentoringv1alpha1.ReasonInvalidSpec,
+			mentoringv1alpha1.ReasonAddressRefused:
 			health.problem(true, reason, message)
 		case mentoringv1alpha1.ReasonUnreachable:
 			health.problem(false, reason, message)
@@ -101,9 +103,9 @@ func (r *ProgrammeReconciler) webhookHealth(ctx context.Context, programme *ment
 		case url == "":
 			health.problem(true, mentoringv1alpha1.ReasonSecretNotFound, fmt.Sprintf(
 				"Webhook %s: Secret %s or one of its keys is missing; create it.", spec.Name, spec.URLSecretRef.Name))
-		case webhook.CheckURL(url, r.Notifier.AllowLoopback) != nil:
+		case netguard.CheckURL(url, r.Notifier.AllowLoopback) != nil:
 			health.problem(true, mentoringv1alpha1.ReasonAddressRefused, fmt.Sprintf(
-				"Webhook %s: %v; point it at a routable address.", spec.Name, webhook.CheckURL(url, r.Notifier.AllowLoopback)))
+				"Webhook %s: %v; point it at a routable address.", spec.Name, netguard.CheckURL(url, r.Notifier.AllowLoopback)))
 		case failedSince(records, spec.Name, since, func(result string) bool { return result == "HTTP 410" }):
 			w.Disabled = true
 			health.problem(true, mentoringv1alpha1.ReasonWebhookGone, fmt.Sprintf(
@@ -111,6 +113,9 @@ func (r *ProgrammeReconciler) webhookHealth(ctx context.Context, programme *ment
 		case failedSince(records, spec.Name, since, func(result string) bool { return strings.HasPrefix(result, "refused:") }):
 			health.problem(true, mentoringv1alpha1.ReasonAddressRefused, fmt.Sprintf(
 				"Webhook %s: its address was refused (link-local, metadata or loopback); point it at a routable address.", spec.Name))
+		case failedSince(records, spec.Name, since, func(result string) bool { return strings.HasPrefix(result, "HTTP 4") }):
+			health.problem(true, mentoringv1alpha1.ReasonDeliveryFailed, fmt.Sprintf(
+				"Webhook %s refused events (%s) and they are not retried; fix the receiver or the webhook's spec.", spec.Name, summary.LastFailureResult))
 		case retrying(records, spec.Name):
 			health.problem(false, mentoringv1alpha1.ReasonDeliveryPending, fmt.Sprintf(
 				"Webhook %s: deliveries are retried after %s.", spec.Name, summary.LastFailureResult))

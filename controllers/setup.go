@@ -16,8 +16,8 @@ type Options struct {
 	Clock clock.PassiveClock
 	// Concurrency is the number of objects each controller reconciles at once.
 	Concurrency int
-	// AllowLoopbackWebhooks lets webhooks reach loopback addresses (local development and tests).
-	AllowLoopbackWebhooks bool
+	// AllowLoopback lets webhooks and calendars reach loopback addresses (local development and tests).
+	AllowLoopback bool
 	// DeliveryPolicy is how webhook deliveries are retried; the zero value uses the defaults.
 	DeliveryPolicy webhook.Policy
 	// FeedBaseURL is where the calendar feed server is reached from outside; feed URLs start with it.
@@ -34,7 +34,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	controllerOptions := controller.Options{MaxConcurrentReconciles: max(opts.Concurrency, 1)}
-	notifier := &Notifier{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopbackWebhooks, Policy: opts.DeliveryPolicy, Clock: opts.Clock}
+	notifier := &Notifier{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback, Policy: opts.DeliveryPolicy, Clock: opts.Clock}
 	if err := (&ProgrammeReconciler{
 		Client:   mgr.GetClient(),
 		Recorder: mgr.GetEventRecorder("programme-controller"),
@@ -60,6 +60,6 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Clock:     opts.Clock,
 		Options:   controllerOptions,
 		Notifier:  notifier,
-		Calendars: Calendars{Secrets: mgr.GetAPIReader()},
+		Calendars: Calendars{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback},
 	}).SetupWithManager(mgr)
 }

@@ -78,9 +78,11 @@ func startManager(t *testing.T, namespace string, now time.Time) *manager {
 	return startManagerWith(t, namespace, now, controllers.Options{})
 }
 
-// startManagerWith starts the manager with options; the clock is a fake one set to now.
+// startManagerWith starts the manager with options; the clock is a fake one set to now, and webhooks
+// and calendars may reach the test's servers on loopback.
 func startManagerWith(t *testing.T, namespace string, now time.Time, opts controllers.Options) *manager {
 	t.Helper()
+	opts.AllowLoopback = true
 	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
 		Scheme:                 scheme.Scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},

@@ -153,7 +153,7 @@ func standardWebhook(name string) mentoringv1alpha1.Webhook {
 		SigningSecretRef: &mentoringv1alpha1.SecretKeyReference{Name: name + "-signing"}}
 }
 
-var fastRetries = controllers.Options{AllowLoopbackWebhooks: true, DeliveryPolicy: webhook.Policy{BaseDelay: 10 * time.Second, MaxDelay: 30 * time.Second}}
+var fastRetries = controllers.Options{DeliveryPolicy: webhook.Policy{BaseDelay: 10 * time.Second, MaxDelay: 30 * time.Second}}
 
 // allRecords gathers the delivery records of every object in the namespace.
 func allRecords(g Gomega, ns string) []mentoringv1alpha1.Notification {
@@ -233,7 +233,7 @@ func TestWebhooksReceiveEveryEventOnceThroughOutagesAndRestarts(t *testing.T) {
 func TestWebhooksThatRefuseAreStoppedAndExplained(t *testing.T) {
 	g := NewWithT(t)
 	ns := newNamespace(t)
-	m := startManagerWith(t, ns, january2027, controllers.Options{AllowLoopbackWebhooks: true})
+	m := startManagerWith(t, ns, january2027, controllers.Options{})
 	rcv := startReceiver(t, m.clock)
 	rcv.answerWith("/gone", http.StatusGone)
 	rcv.answerWith("/bad", http.StatusBadRequest)

@@ -58,7 +58,7 @@ pids+=($!)
 FEED_PORT=$(free_port)
 step "Starting the operator (logs in $STATE/manager.log)"
 bin/manager --leader-elect=false --metrics-bind-address=0 --health-probe-bind-address=127.0.0.1:0 \
-  --webhook-allow-loopback --feed-bind-address="127.0.0.1:$FEED_PORT" --feed-base-url="http://127.0.0.1:$FEED_PORT" \
+  --allow-loopback --feed-bind-address="127.0.0.1:$FEED_PORT" --feed-base-url="http://127.0.0.1:$FEED_PORT" \
   >"$STATE/manager.log" 2>&1 &
 pids+=($!)
 

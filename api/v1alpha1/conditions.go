@@ -2,8 +2,11 @@ package v1alpha1
 
 // Condition types. Ready is on every kind and present after the first pass; Reconciling and Stalled are
 // present only while true (the kstatus convention that kubectl, Argo CD and Flux understand). The others
-// are domain conditions: Matched, IntegrationsReady, CalendarSynced and Notified feed Ready; Eligible,
-// ConstraintsMet and a Participant's Matched are informational and never make an object look broken.
+// are domain conditions. Matched, IntegrationsReady and CalendarSynced feed Ready: a problem a person
+// must fix makes the object Stalled, one that resolves itself Reconciling. Notified feeds Ready while
+// deliveries are retried; a delivery a receiver refused for good is reported by Notified and a Warning
+// event and leaves Ready alone, as nothing the operator does would change it. Eligible, ConstraintsMet
+// and a Participant's Matched are informational and never make an object look broken.
 const (
 	// ReadyCondition is True when the object is in the state its spec asks for.
 	ReadyCondition = "Ready"

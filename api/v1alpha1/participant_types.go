@@ -197,7 +197,7 @@ type ParticipantStatus struct {
 
 	// activePairings is the number of active pairings.
 	// +optional
-	ActivePairings int32 `json:"activePairings,omitempty"`
+	ActivePairings int32 `json:"activePairings"`
 
 	// feedSecretRef names the Secret that holds this participant's calendar subscription URL (key
 	// url) and its token (key token), when the programme serves calendar feeds. Delete the Secret to

@@ -406,36 +406,36 @@ type ProgrammeStatus struct {
 
 	// participants enrolled in the programme.
 	// +optional
-	Participants int32 `json:"participants,omitempty"`
+	Participants int32 `json:"participants"`
 
 	// mentors among the participants.
 	// +optional
-	Mentors int32 `json:"mentors,omitempty"`
+	Mentors int32 `json:"mentors"`
 
 	// mentees among the participants.
 	// +optional
-	Mentees int32 `json:"mentees,omitempty"`
+	Mentees int32 `json:"mentees"`
 
 	// pairings that are active (not ended).
 	// +optional
-	Pairings int32 `json:"pairings,omitempty"`
+	Pairings int32 `json:"pairings"`
 
 	// unmatched is the number of eligible mentees without a pairing.
 	// +optional
-	Unmatched int32 `json:"unmatched,omitempty"`
+	Unmatched int32 `json:"unmatched"`
 
 	// matchRatePercent is the share of eligible mentees who have a pairing, from 0 to 100.
 	// +optional
-	MatchRatePercent int32 `json:"matchRatePercent,omitempty"`
+	MatchRatePercent int32 `json:"matchRatePercent"`
 
 	// averageScore of the active pairings, from 0 to 100.
 	// +optional
-	AverageScore int32 `json:"averageScore,omitempty"`
+	AverageScore int32 `json:"averageScore"`
 
 	// topicCoveragePercent is the share of paired mentees' goals that their mentor's expertise
 	// covers, from 0 to 100.
 	// +optional
-	TopicCoveragePercent int32 `json:"topicCoveragePercent,omitempty"`
+	TopicCoveragePercent int32 `json:"topicCoveragePercent"`
 
 	// lastMatchTime is when a matching pass last changed the pairings.
 	// +optional

@@ -44,7 +44,7 @@ func main() {
 	flag.IntVar(&concurrency, "concurrency", 4, "Objects each controller reconciles at once.")
 	flag.Float64Var(&apiQPS, "kube-api-qps", 50, "Sustained requests per second to the API server.")
 	flag.IntVar(&apiBurst, "kube-api-burst", 100, "Burst of requests to the API server.")
-	flag.BoolVar(&allowLoopback, "webhook-allow-loopback", false, "Let webhooks reach loopback addresses (local development only).")
+	flag.BoolVar(&allowLoopback, "allow-loopback", false, "Let webhooks and calendars reach loopback addresses (local development only).")
 	flag.StringVar(&feedAddr, "feed-bind-address", ":8082", "Address of the calendar feed server; 0 disables it.")
 	flag.StringVar(&feedBaseURL, "feed-base-url", "http://localhost:8082", "URL at which people's calendars reach the feed server; feed URLs start with it.")
 	zapOptions := zap.Options{}
@@ -82,11 +82,11 @@ func main() {
 		fail(log, err, "Failed to create the manager")
 	}
 	ctx := ctrl.SetupSignalHandler()
-	if err := controllers.Setup(ctx, mgr, controllers.Options{Concurrency: concurrency, AllowLoopbackWebhooks: allowLoopback, FeedBaseURL: feedBaseURL}); err != nil {
+	if err := controllers.Setup(ctx, mgr, controllers.Options{Concurrency: concurrency, AllowLoopback: allowLoopback, FeedBaseURL: feedBaseURL}); err != nil {
 		fail(log, err, "Failed to set up the controllers")
 	}
 	if feedAddr != "0" {
-		if err := mgr.Add(&httpServer{addr: feedAddr, handler: controllers.FeedHandler(mgr.GetClient(), clock.RealClock{})}); err != nil {
+		if err := mgr.Add(&httpServer{addr: feedAddr, handler: controllers.FeedHandler(mgr.GetClient(), mgr.GetAPIReader(), clock.RealClock{})}); err != nil {
 			fail(log, err, "Failed to add the calendar feed server")
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/netguard"
 )
 
 // CalDAVConfig says how to reach one CalDAV calendar collection.
@@ -26,6 +28,9 @@ type CalDAVConfig struct {
 	Timeout time.Duration
 	// DisplayName is the name a created collection gets; optional.
 	DisplayName string
+	// AllowLoopback lets the client reach a server on a loopback address; link-local and cloud
+	// metadata addresses are always refused.
+	AllowLoopback bool
 }
 
 // CalDAV is a Provider that keeps events in a CalDAV calendar collection (RFC 4791). Each event is
@@ -50,7 +55,7 @@ func NewCalDAV(cfg CalDAVConfig) (*CalDAV, error) {
 	}
 	base.Path = strings.TrimSuffix(base.Path, "/") + "/"
 	base.RawPath, base.RawQuery, base.Fragment = "", "", ""
-	client, err := newHTTPClient(cfg.CABundle, cmp.Or(cfg.Timeout, 30*time.Second))
+	client, err := newHTTPClient(cfg.CABundle, cmp.Or(cfg.Timeout, 30*time.Second), netguard.Guard{AllowLoopback: cfg.AllowLoopback})
 	if err != nil {
 		return nil, err
 	}

@@ -9,9 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/netguard"
 )
 
 // maxResponseBytes bounds what is read of a response: a calendar-query answer holds one event.
@@ -112,12 +115,18 @@ func transportError(method, href string, err error) error {
 	if errors.As(err, &certErr) {
 		return fmt.Errorf("%s %s: the server's certificate is not trusted: %w", method, href, err)
 	}
+	if netguard.IsRefused(err) {
+		return fmt.Errorf("%s %s: %w", method, href, err)
+	}
 	return fmt.Errorf("%w: %s %s: %w", ErrUnreachable, method, href, err)
 }
 
-// newHTTPClient returns a client with the timeout that also trusts the PEM bundle, when given.
-func newHTTPClient(caBundle []byte, timeout time.Duration) (*http.Client, error) {
+// newHTTPClient returns a client with the timeout that also trusts the PEM bundle, when given, dials
+// only addresses the guard allows and follows no redirect.
+func newHTTPClient(caBundle []byte, timeout time.Duration, guard netguard.Guard) (*http.Client, error) {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil
+	transport.DialContext = guard.DialContext(&net.Dialer{Timeout: min(timeout, 10*time.Second)})
 	if len(caBundle) > 0 {
 		pool, err := x509.SystemCertPool()
 		if err != nil {
@@ -128,7 +137,9 @@ func newHTTPClient(caBundle []byte, timeout time.Duration) (*http.Client, error)
 		}
 		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	return &http.Client{Transport: transport, Timeout: timeout}, nil
+	return &http.Client{Transport: transport, Timeout: timeout, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}, nil
 }
 
 // authorizer returns what sets the Authorization header: bearer with a token, basic with a username,

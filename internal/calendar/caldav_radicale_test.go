@@ -13,7 +13,7 @@ import (
 // davClient is a CalDAV provider for a Radicale user's collection.
 func davClient(t *testing.T, srv *radicale, collection, user, password string) *CalDAV {
 	t.Helper()
-	dav, err := NewCalDAV(CalDAVConfig{URL: srv.url(collection), Username: user, Password: password,
+	dav, err := NewCalDAV(CalDAVConfig{AllowLoopback: true, URL: srv.url(collection), Username: user, Password: password,
 		Timeout: 5 * time.Second, DisplayName: "Reverse mentoring"})
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +163,7 @@ func TestCalDAVRefusedCredentialsAreUnauthorized(t *testing.T) {
 	bad := davClient(t, srv, "/mentoring/programme-a/", "mentoring", wrong)
 	// owner_only: another user's collection is forbidden even with the right password.
 	other := davClient(t, srv, "/mentoring/programme-a/", "intruder", radicaleUsers["intruder"])
-	bearer, err := NewCalDAV(CalDAVConfig{URL: srv.url("/mentoring/programme-a/"), Token: "t0ken-value"})
+	bearer, err := NewCalDAV(CalDAVConfig{AllowLoopback: true, URL: srv.url("/mentoring/programme-a/"), Token: "t0ken-value"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/netguard"
 )
 
 // calendarCollection answers PROPFIND as a calendar collection does, and records the last
@@ -62,7 +64,7 @@ func TestCalDAVClassifiesAnswers(t *testing.T) {
 			w.WriteHeader(tt.status)
 			w.Write([]byte("body with personal data: ana@example.org"))
 		}))
-		dav, err := NewCalDAV(CalDAVConfig{URL: srv.URL + "/cal/", Username: "u", Password: "p"})
+		dav, err := NewCalDAV(CalDAVConfig{AllowLoopback: true, URL: srv.URL + "/cal/", Username: "u", Password: "p"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +89,7 @@ func TestCalDAVTimesOut(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-release }))
 	defer srv.Close()
 	defer close(release)
-	dav, err := NewCalDAV(CalDAVConfig{URL: srv.URL + "/cal/", Timeout: 100 * time.Millisecond})
+	dav, err := NewCalDAV(CalDAVConfig{AllowLoopback: true, URL: srv.URL + "/cal/", Timeout: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +102,7 @@ func TestCalDAVTrustsTheCABundleOnly(t *testing.T) {
 	var auth atomic.Value
 	srv := httptest.NewTLSServer(calendarCollection(&auth))
 	defer srv.Close()
-	untrusting, err := NewCalDAV(CalDAVConfig{URL: srv.URL + "/cal/"})
+	untrusting, err := NewCalDAV(CalDAVConfig{AllowLoopback: true, URL: srv.URL + "/cal/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +111,7 @@ func TestCalDAVTrustsTheCABundleOnly(t *testing.T) {
 		t.Fatalf("an unknown certificate: err = %v, want a permanent certificate error", err)
 	}
 	bundle := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
-	trusting, err := NewCalDAV(CalDAVConfig{URL: srv.URL + "/cal/", CABundle: bundle})
+	trusting, err := NewCalDAV(CalDAVConfig{AllowLoopback: true, URL: srv.URL + "/cal/", CABundle: bundle})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +133,7 @@ func TestCalDAVAuthenticates(t *testing.T) {
 		{CalDAVConfig{Username: "u", Password: "p"}, "Basic dTpw"},
 		{CalDAVConfig{}, ""},
 	} {
-		tt.cfg.URL = srv.URL + "/cal"
+		tt.cfg.URL, tt.cfg.AllowLoopback = srv.URL+"/cal", true
 		dav, err := NewCalDAV(tt.cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -152,7 +154,7 @@ func TestCalDAVStaysOnItsServer(t *testing.T) {
 	defer srv.Close()
 	elsewhere := httptest.NewServer(calendarCollection(&auth))
 	defer elsewhere.Close()
-	dav, err := NewCalDAV(CalDAVConfig{URL: srv.URL + "/cal/", Token: "secret"})
+	dav, err := NewCalDAV(CalDAVConfig{AllowLoopback: true, URL: srv.URL + "/cal/", Token: "secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +173,7 @@ func TestEnsureRefusesACollectionThatIsNoCalendar(t *testing.T) {
 			`<resourcetype><collection/></resourcetype></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>`))
 	}))
 	defer srv.Close()
-	dav, err := NewCalDAV(CalDAVConfig{URL: srv.URL + "/files/"})
+	dav, err := NewCalDAV(CalDAVConfig{AllowLoopback: true, URL: srv.URL + "/files/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +221,7 @@ func TestPutAsksForTheETagWhenTheServerGivesNone(t *testing.T) {
 			`<getetag>"v1"</getetag></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>`))
 	}))
 	defer srv.Close()
-	dav, err := NewCalDAV(CalDAVConfig{URL: srv.URL + "/cal/"})
+	dav, err := NewCalDAV(CalDAVConfig{AllowLoopback: true, URL: srv.URL + "/cal/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,11 +240,31 @@ func TestAnUnreadableAnswerIsAnError(t *testing.T) {
 		w.Write([]byte(`<multistatus xmlns="DAV:"><response>`))
 	}))
 	defer srv.Close()
-	dav, err := NewCalDAV(CalDAVConfig{URL: srv.URL + "/cal/"})
+	dav, err := NewCalDAV(CalDAVConfig{AllowLoopback: true, URL: srv.URL + "/cal/"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := dav.Find(t.Context(), "x"); err == nil || !strings.Contains(err.Error(), "unreadable") {
 		t.Fatalf("Find: err = %v, want an unreadable answer", err)
+	}
+}
+
+func TestCalDAVStaysAwayFromRefusedAddresses(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		t.Error("the guard let a request through")
+	}))
+	defer srv.Close()
+	for name, url := range map[string]string{
+		"loopback without AllowLoopback": srv.URL + "/cal/",
+		"cloud metadata":                 "http://169.254.169.254/latest/",
+	} {
+		dav, err := NewCalDAV(CalDAVConfig{URL: url, Username: "u", Password: "hunter2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = dav.Ensure(t.Context())
+		if !netguard.IsRefused(err) || errors.Is(err, ErrUnreachable) {
+			t.Errorf("%s: Ensure = %v, want a refusal that is not retried", name, err)
+		}
 	}
 }

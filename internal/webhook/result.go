@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/netguard"
 )
 
 // Outcome is what an attempt means for its delivery.
@@ -100,7 +102,7 @@ func retryAfter(v string, now time.Time) time.Duration {
 // errorResult classifies an error from sending a request. It names the kind of failure only: the
 // error's own text may hold the URL.
 func errorResult(err error) Result {
-	var refused *refusedError
+	var refused *netguard.RefusedError
 	if errors.As(err, &refused) {
 		return Result{Outcome: OutcomeFailed, Refused: true, Message: refused.Error()}
 	}

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/netguard"
 )
 
 // maxResponseBody is how much of a response is read (and discarded) so the connection can be reused.
@@ -59,10 +61,9 @@ func NewSender(opts Options) (*Sender, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	g := guard{allowLoopback: opts.AllowLoopback}
-	dialer := &net.Dialer{Timeout: min(5*time.Second, opts.Timeout), Control: g.control}
+	guard := netguard.Guard{AllowLoopback: opts.AllowLoopback}
 	transport := &http.Transport{
-		DialContext:           g.dialContext(dialer),
+		DialContext:           guard.DialContext(&net.Dialer{Timeout: min(5*time.Second, opts.Timeout)}),
 		TLSClientConfig:       &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
 		TLSHandshakeTimeout:   min(5*time.Second, opts.Timeout),
 		ResponseHeaderTimeout: opts.Timeout,
