@@ -169,6 +169,7 @@ var chartObjects = []string{
 	"Deployment/reverse-mentoring-operator",
 	"Role/reverse-mentoring-operator-leader-election",
 	"RoleBinding/reverse-mentoring-operator-leader-election",
+	"Service/reverse-mentoring-operator-feed",
 	"Service/reverse-mentoring-operator-metrics",
 	"ServiceAccount/reverse-mentoring-operator",
 }
@@ -186,7 +187,7 @@ func TestHelmLint(t *testing.T) {
 }
 
 func TestHelmTemplateRendersTheOperator(t *testing.T) {
-	objects := render(t, "--set", "concurrency=8")
+	objects := render(t, "--set", "concurrency=8", "--set", "feed.baseURL=https://mentoring.example.org")
 	if got := names(objects); !slices.Equal(got, chartObjects) {
 		t.Errorf("rendered %v, want %v", got, chartObjects)
 	}
@@ -204,7 +205,8 @@ func TestHelmTemplateRendersTheOperator(t *testing.T) {
 	if want := []string{"/manager"}; !slices.Equal(manager.Command, want) {
 		t.Errorf("command = %q, want %q", manager.Command, want)
 	}
-	wantArgs := []string{"--leader-elect", "--metrics-bind-address=:8443", "--health-probe-bind-address=:8081", "--concurrency=8"}
+	wantArgs := []string{"--leader-elect", "--metrics-bind-address=:8443", "--health-probe-bind-address=:8081", "--concurrency=8",
+		"--feed-bind-address=:8082", "--feed-base-url=https://mentoring.example.org"}
 	if !slices.Equal(manager.Args, wantArgs) {
 		t.Errorf("args = %q, want %q", manager.Args, wantArgs)
 	}
