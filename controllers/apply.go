@@ -3,66 +3,39 @@ package controllers
 import (
 	"context"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 )
 
-// Field managers: each controller owns its own fields, and server-side apply keeps them apart.
+// Field managers: each controller writes only its own fields, and the API server records which.
 const (
 	programmeManager   = "mentoring-programme-controller"
 	participantManager = "mentoring-participant-controller"
 	pairingManager     = "mentoring-pairing-controller"
 )
 
-// applyConfiguration turns a typed object that holds only the fields a manager owns into an apply
-// configuration. Zero values with omitempty tags are left out, so a manager never claims a field it did
-// not set (a Pairing's spec.approved belongs to a person, for example).
-func applyConfiguration(c client.Client, obj client.Object, part string) (runtime.ApplyConfiguration, error) {
-	gvk, err := apiutil.GVKForObject(obj, c.Scheme())
-	if err != nil {
-		return nil, err
+// Writes. Every status field has one writer (see each controller), so a JSON merge patch of the
+// fields that differ from what the controller read is enough, and much cheaper for the API server than
+// server-side apply. A controller writing its own object's status sends the resource version it read:
+// a pass that read a stale copy gets a conflict and runs again instead of undoing a newer pass.
+
+// create creates an object unless it exists: the names of what the operator creates are
+// deterministic, so a second pass creating the same object is a no-op.
+func create(ctx context.Context, c client.Client, obj client.Object, manager string) error {
+	err := c.Create(ctx, obj, client.FieldOwner(manager))
+	if apierrors.IsAlreadyExists(err) {
+		return nil
 	}
-	content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
-	if err != nil {
-		return nil, err
-	}
-	u := &unstructured.Unstructured{Object: map[string]any{}}
-	u.SetGroupVersionKind(gvk)
-	u.SetName(obj.GetName())
-	u.SetNamespace(obj.GetNamespace())
-	// A resource version makes the write conditional: a pass that read a stale copy gets a conflict
-	// and runs again, instead of overwriting what a newer pass wrote.
-	u.SetResourceVersion(obj.GetResourceVersion())
-	if part == "spec" {
-		u.SetLabels(obj.GetLabels())
-		u.SetOwnerReferences(obj.GetOwnerReferences())
-		u.SetFinalizers(obj.GetFinalizers())
-	}
-	if value, ok := content[part]; ok {
-		u.Object[part] = value
-	}
-	return client.ApplyConfigurationFromUnstructured(u), nil
+	return err
 }
 
-// applySpec applies the object's metadata (labels, owner references, finalizers) and spec as manager.
-func applySpec(ctx context.Context, c client.Client, obj client.Object, manager string) error {
-	ac, err := applyConfiguration(c, obj, "spec")
-	if err != nil {
-		return err
+// patchStatus writes the difference between the status of current, as read, and that of desired,
+// which is current with the manager's fields changed. With lock set the write fails with a conflict
+// if the object changed since it was read.
+func patchStatus(ctx context.Context, c client.Client, current, desired client.Object, manager string, lock bool) error {
+	var opts []client.MergeFromOption
+	if lock {
+		opts = append(opts, client.MergeFromWithOptimisticLock{})
 	}
-	return c.Apply(ctx, ac, client.FieldOwner(manager), client.ForceOwnership)
-}
-
-// applyStatus applies the object's status as manager. The status must hold every field the manager
-// owns: a field it owned before and leaves out is removed. Give the object the resource version the
-// status was computed from when the manager owns the object, so that a stale pass cannot undo a newer
-// one.
-func applyStatus(ctx context.Context, c client.Client, obj client.Object, manager string) error {
-	ac, err := applyConfiguration(c, obj, "status")
-	if err != nil {
-		return err
-	}
-	return c.Status().Apply(ctx, ac, client.FieldOwner(manager), client.ForceOwnership)
+	return c.Status().Patch(ctx, desired, client.MergeFromWithOptions(current, opts...), client.FieldOwner(manager))
 }

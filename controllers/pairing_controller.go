@@ -307,10 +307,10 @@ func (r *PairingReconciler) writeStatus(ctx context.Context, p *mentoringv1alpha
 		return nil
 	}
 	log.FromContext(ctx).V(1).Info("Updated pairing status")
-	return applyStatus(ctx, r.Client, &mentoringv1alpha1.Pairing{
-		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace, ResourceVersion: p.ResourceVersion},
-		Status:     *status,
-	}, pairingManager)
+	desired := p.DeepCopy()
+	desired.Status = *status
+	desired.Status.Ended = p.Status.Ended
+	return patchStatus(ctx, r.Client, p, desired, pairingManager, true)
 }
 
 // SetupWithManager watches Pairings, their Programme and their Participants.

@@ -5,7 +5,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -76,10 +75,9 @@ func (r *ParticipantReconciler) writeStatus(ctx context.Context, p *mentoringv1a
 		return nil
 	}
 	log.FromContext(ctx).V(1).Info("Updated participant status")
-	return applyStatus(ctx, r.Client, &mentoringv1alpha1.Participant{
-		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace, ResourceVersion: p.ResourceVersion},
-		Status:     *status,
-	}, participantManager)
+	desired := p.DeepCopy()
+	desired.Status.FeedSecretRef, desired.Status.FeedTokenHash, desired.Status.Notifications = status.FeedSecretRef, status.FeedTokenHash, status.Notifications
+	return patchStatus(ctx, r.Client, p, desired, participantManager, true)
 }
 
 // SetupWithManager watches Participants and their Programme.

@@ -34,7 +34,7 @@ func (r *ProgrammeReconciler) apply(ctx context.Context, programme *mentoringv1a
 			if err != nil {
 				return false, err
 			}
-			writes.Go(func() error { return applySpec(ctx, r.Client, pairing, programmeManager) })
+			writes.Go(func() error { return create(ctx, r.Client, pairing, programmeManager) })
 		}
 		for i := range pairings {
 			current := &pairings[i]
@@ -43,8 +43,9 @@ func (r *ProgrammeReconciler) apply(ctx context.Context, programme *mentoringv1a
 				continue
 			}
 			writes.Go(func() error {
-				return applyStatus(ctx, r.Client, &mentoringv1alpha1.Pairing{ObjectMeta: objectMeta(current), Status: mentoringv1alpha1.PairingStatus{
-					Ended: &mentoringv1alpha1.PairingEnd{Time: metav1.Time{Time: now}, Reason: end.Reason, Message: end.Message}}}, programmeManager)
+				ended := current.DeepCopy()
+				ended.Status.Ended = &mentoringv1alpha1.PairingEnd{Time: metav1.Time{Time: now}, Reason: end.Reason, Message: end.Message}
+				return patchStatus(ctx, r.Client, current, ended, programmeManager, false)
 			})
 		}
 	}
@@ -144,7 +145,10 @@ func programmeOwnedParticipantStatus(p *mentoringv1alpha1.Participant) *mentorin
 }
 
 func (r *ProgrammeReconciler) writeParticipant(ctx context.Context, p *mentoringv1alpha1.Participant, status *mentoringv1alpha1.ParticipantStatus) error {
-	return applyStatus(ctx, r.Client, &mentoringv1alpha1.Participant{ObjectMeta: objectMeta(p), Status: *status}, programmeManager)
+	desired := p.DeepCopy()
+	desired.Status.ObservedGeneration, desired.Status.Conditions = status.ObservedGeneration, status.Conditions
+	desired.Status.Pairings, desired.Status.ActivePairings = status.Pairings, status.ActivePairings
+	return patchStatus(ctx, r.Client, p, desired, programmeManager, false)
 }
 
 // stallOrphans reports, on every participant of a programme that does not exist, that it is missing.
@@ -166,6 +170,3 @@ func (r *ProgrammeReconciler) stallOrphans(ctx context.Context, key client.Objec
 	return nil
 }
 
-func objectMeta(obj client.Object) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Name: obj.GetName(), Namespace: obj.GetNamespace()}
-}

@@ -235,10 +235,9 @@ func (r *ProgrammeReconciler) writeStatus(ctx context.Context, p *mentoringv1alp
 	if equality.Semantic.DeepEqual(&p.Status, status) {
 		return nil
 	}
-	return applyStatus(ctx, r.Client, &mentoringv1alpha1.Programme{
-		ObjectMeta: metav1.ObjectMeta{Name: p.Name, Namespace: p.Namespace, ResourceVersion: p.ResourceVersion},
-		Status:     *status,
-	}, programmeManager)
+	desired := p.DeepCopy()
+	desired.Status = *status
+	return patchStatus(ctx, r.Client, p, desired, programmeManager, true)
 }
 
 // finalize deletes the programme's pairings, waits until their own finalizers have removed their
