@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -86,7 +85,7 @@ func run(n, writers int, managerBinary string, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
-	metricsAddr, err := freeAddr()
+	metricsAddr, err := testenv.FreeLoopbackAddr()
 	if err != nil {
 		return err
 	}
@@ -192,15 +191,6 @@ func cpuSeconds(pids map[string]int) map[string]float64 {
 		out[name] = (utime + stime) / 100 // clock ticks, 100 per second on Linux
 	}
 	return out
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
 }
 
 // managerWork summarises the manager's own metrics: reconciles and their time per controller, and

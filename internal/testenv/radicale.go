@@ -45,7 +45,7 @@ func StartRadicale(dir string) (*Radicale, error) {
 	if err := os.WriteFile(filepath.Join(dir, "users"), []byte(users.String()), 0o600); err != nil {
 		return nil, err
 	}
-	addr, err := freeLoopbackAddr()
+	addr, err := FreeLoopbackAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,8 @@ func RadicaleForTest(t testing.TB) *Radicale {
 	return r
 }
 
-func freeLoopbackAddr() (string, error) {
+// FreeLoopbackAddr returns a loopback address whose port was free a moment ago.
+func FreeLoopbackAddr() (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
