@@ -289,6 +289,9 @@ func TestSuspendStopsMatching(t *testing.T) {
 		programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
 		g.Expect(condition(programme.Status.Conditions, "Ready")).To(Equal("Ready=True/Suspended"))
 		g.Expect(programme.Status.Participants).To(BeEquivalentTo(2))
+		g.Expect(programme.Status.Pairings).To(BeZero(), "a suspended programme plans no pairings")
+		bob := get(g, ns, "bob", &mentoringv1alpha1.Participant{})
+		g.Expect(condition(bob.Status.Conditions, "Matched")).To(Equal("Matched=False/Suspended"))
 	}).Should(Succeed())
 	g.Consistently(func(g Gomega) {
 		g.Expect(listPairings(g, ns)).To(BeEmpty())

@@ -29,7 +29,8 @@ func Candidates(in Input) []Candidate {
 // Explanation says why a mentee got their mentor, and why every other mentor was not chosen.
 type Explanation struct {
 	Mentee string
-	// Pair is the mentee's pair after the pass; nil when the mentee is unmatched, and Unmatched says why.
+	// Pair is the mentee's pair after the pass (the first, should pinned pairings give them several);
+	// nil when the mentee is unmatched, and Unmatched says why.
 	Pair      *Pair
 	Unmatched *Reason
 	// Outcome is the pass's result for the whole programme.
@@ -53,7 +54,8 @@ type Alternative struct {
 	// Mentees the mentor has after the pass.
 	Mentees []string
 	// Forced is the programme's outcome if this pair were made instead, found by matching again with
-	// the pair pinned; set for the best-scoring allowed alternatives only (see forcedAlternatives).
+	// the pair pinned; set for the best-scoring allowed alternatives only (see forcedAlternatives), and
+	// only for pairs the pass could make: not after enrolment closed, nor for held participants.
 	Forced *Outcome
 }
 
@@ -72,7 +74,7 @@ func Explain(in Input, mentee string) (Explanation, error) {
 	menteesOf := map[string][]string{}
 	for i, p := range result.Pairs {
 		menteesOf[p.Mentor] = append(menteesOf[p.Mentor], p.Mentee)
-		if p.Mentee == mentee {
+		if p.Mentee == mentee && e.Pair == nil {
 			e.Pair = &result.Pairs[i]
 		}
 	}
@@ -100,6 +102,10 @@ func Explain(in Input, mentee string) (Explanation, error) {
 		alt := &e.Mentors[i]
 		if alt.Violation != nil {
 			break
+		}
+		if x.policy.Closed || target.Hold != nil || x.byName[alt.Mentor].Hold != nil {
+			// The pass could not make this pair: no outcome to compare.
+			continue
 		}
 		forced := in
 		forced.Pairings = append(slices.Clone(in.Pairings), Pairing{Name: "\x00explain", Mentor: alt.Mentor, Mentee: mentee, State: Pinned})

@@ -3,6 +3,7 @@ package matching
 import (
 	"cmp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/weekly"
@@ -12,10 +13,13 @@ import (
 // topics as bit sets, management chains as participant numbers, and availability precomputed per
 // pair of time zones, so that checking and scoring one pair costs a few word operations.
 type index struct {
-	policy  Policy
-	mentors []*person
-	mentees []*person
-	byName  map[string]*person
+	// flat is the index in flat arrays for the solver, built on first use by fast.
+	flat     *pairs
+	flatOnce sync.Once
+	policy   Policy
+	mentors  []*person
+	mentees  []*person
+	byName   map[string]*person
 	// previous holds the pairs whose earlier pairing ended, as mentor and mentee numbers.
 	previous map[[2]int]bool
 	// meetingSlots is the length of a meeting in weekly slots.
@@ -58,10 +62,15 @@ func newIndex(in Input) *index {
 	for _, goal := range in.Policy.Diversity {
 		x.diversityNames = append(x.diversityNames, CriterionDiversity+goal.Attribute)
 	}
+	// A name that several participants share names none of them, whatever the input's order.
+	named := make(map[string]int, len(in.Participants))
+	for i := range in.Participants {
+		named[in.Participants[i].Name]++
+	}
 	people := make([]*person, 0, len(in.Participants))
 	for i := range in.Participants {
 		p := &person{Participant: &in.Participants[i]}
-		if _, duplicate := x.byName[p.Name]; duplicate {
+		if named[p.Name] > 1 {
 			continue
 		}
 		x.byName[p.Name] = p
@@ -103,7 +112,8 @@ func (x *index) prepareTopics(p *person) {
 	for t, topic := range x.policy.Topics {
 		if level := p.Expertise[topic]; level > 0 {
 			p.offers |= 1 << t
-			p.level[t] = level
+			// Levels go up to 5; a higher one counts as 5, so that topic fit stays within 1.
+			p.level[t] = min(level, 5)
 		}
 		if priority := p.Goals[topic]; priority > 0 {
 			p.seeks |= 1 << t
@@ -142,7 +152,8 @@ func (x *index) prepareManagers(people []*person) {
 func (x *index) prepareAvailability() {
 	zoneNumber := map[string]int{}
 	for _, m := range x.mentors {
-		m.own = m.Availability
+		// Only the week's slots count, should a set hold more bits.
+		m.own = m.Availability.And(wholeWeek)
 		if m.Zone == nil {
 			m.own = weekly.Set{}
 			m.zone = -1
@@ -164,7 +175,8 @@ func (x *index) prepareAvailability() {
 		if e.Zone == nil {
 			continue
 		}
-		starts := e.Availability.Starts(x.meetingSlots)
+		availability := e.Availability.And(wholeWeek)
+		starts := availability.Starts(x.meetingSlots)
 		for z, anchor := range x.zones {
 			key := [2]string{anchor.String(), e.Zone.String()}
 			d, known := deltas[key]
@@ -172,11 +184,18 @@ func (x *index) prepareAvailability() {
 				d = weekly.Deltas(anchor, e.Zone, x.policy.Start, x.policy.End)
 				deltas[key] = d
 			}
-			e.common[z] = weekly.Anchored(e.Availability, d)
+			e.common[z] = weekly.Anchored(availability, d)
 			e.commonStarts[z] = weekly.Anchored(starts, d)
 		}
 	}
 }
+
+// wholeWeek holds every slot of the week.
+var wholeWeek = weekly.FromWindows([]weekly.Window{
+	{Day: time.Monday, End: 24 * 60}, {Day: time.Tuesday, End: 24 * 60}, {Day: time.Wednesday, End: 24 * 60},
+	{Day: time.Thursday, End: 24 * 60}, {Day: time.Friday, End: 24 * 60}, {Day: time.Saturday, End: 24 * 60},
+	{Day: time.Sunday, End: 24 * 60},
+})
 
 // capacity is how many mentees a mentor may take.
 func (x *index) capacity(mentor *person) int {

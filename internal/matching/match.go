@@ -9,16 +9,23 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Match runs one matching pass: it keeps the existing pairings that may stay, ends the others, and
 // pairs the free mentees with the free capacity of the mentors optimally for the policy's objective.
 // The result depends only on the input's content, never on its order.
+//
+// A rollout that was interrupted completes as it would have without the interruption: before keeping
+// the matcher's own active pairings fixed, the pass solves the programme as if they were free, and when
+// that optimum contains every one of them it is the plan, whichever way equally good assignments tie.
+// Otherwise the active pairings stay and only the free people are matched, so nobody is reshuffled.
 func Match(in Input) Result {
-	m := newMatcher(newIndex(in))
+	x := newIndex(in)
+	m := newMatcher(x)
 	m.keep(in.Pairings)
 	if !m.policy.Closed {
-		m.fill()
+		m.fillConsistently(in.Pairings)
 	}
 	return m.result()
 }
@@ -41,9 +48,11 @@ func newMatcher(x *index) *matcher {
 // each in name order. Pinned pairings are honoured whatever they break, unless a participant paused;
 // active ones stay while they satisfy every constraint and their mentee has no other pairing.
 func (m *matcher) keep(pairings []Pairing) {
-	current := slices.DeleteFunc(slices.Clone(pairings), func(p Pairing) bool { return p.State == Ended })
+	// A pairing without a name could not be told apart from a new pair: only its history counts.
+	current := slices.DeleteFunc(slices.Clone(pairings), func(p Pairing) bool { return p.State == Ended || p.Name == "" })
 	slices.SortFunc(current, func(a, b Pairing) int {
-		return cmp.Or(cmp.Compare(rank(a.State), rank(b.State)), cmp.Compare(a.Name, b.Name))
+		return cmp.Or(cmp.Compare(rank(a.State), rank(b.State)), cmp.Compare(a.Name, b.Name),
+			cmp.Compare(a.Mentee, b.Mentee), cmp.Compare(a.Mentor, b.Mentor), cmp.Compare(a.State, b.State))
 	})
 	for _, p := range current {
 		mentor, mentee, ok := m.pair(p.Mentor, p.Mentee)
@@ -124,6 +133,36 @@ func (m *matcher) fill() {
 	}
 }
 
+// fillConsistently fills the free capacity with the rest of the optimum the programme would have if
+// the matcher's active pairings were free, when that optimum holds all of them; else it solves for the
+// free people alone.
+func (m *matcher) fillConsistently(pairings []Pairing) {
+	active := map[[2]string]bool{}
+	for _, p := range m.pairs {
+		if !p.Pinned {
+			active[[2]string{p.Mentor, p.Mentee}] = true
+		}
+	}
+	if len(active) > 0 {
+		unfixed := newMatcher(m.index)
+		unfixed.keep(slices.DeleteFunc(slices.Clone(pairings), func(p Pairing) bool { return p.State == Active }))
+		unfixed.fill()
+		var rest []Pair
+		for _, p := range unfixed.pairs {
+			if p.Pairing == "" && !active[[2]string{p.Mentor, p.Mentee}] {
+				rest = append(rest, p)
+			}
+		}
+		if len(unfixed.pairs)-len(rest) == len(m.pairs) {
+			for _, p := range rest {
+				m.add(m.byName[p.Mentor], m.byName[p.Mentee], "", false, nil)
+			}
+			return
+		}
+	}
+	m.fill()
+}
+
 // free lists the mentees without a pair and the mentors with free capacity, who may take new pairs.
 func (m *matcher) free() (rows, cols []*person) {
 	for _, e := range m.mentees {
@@ -148,56 +187,53 @@ func (m *matcher) unassignedUnits(rows int) int64 {
 	return int64(rows+1) * (scoreUnits + 1)
 }
 
-// tieBreakRange bounds the hash that breaks ties between equal scores.
-const tieBreakRange = 1024
+// The tie-breaking hash of a pair has tieBreakBits bits.
+const (
+	tieBreakBits  = 10
+	tieBreakRange = 1 << tieBreakBits
+)
 
-// assignment builds the assignment problem of the free rows and columns, checking and scoring every
-// pair on all cores.
+// assignment builds the assignment problem of the free rows and columns. Its costs encode the
+// objective exactly, lexicographically, in integers (see costs).
 func (m *matcher) assignment(rows, cols []*person) *assignment {
-	a := &assignment{rows: len(rows), cols: len(cols), capacity: make([]int, len(cols)),
-		columns: make([][]int32, len(rows)), cost: make([][]int64, len(rows))}
+	a := &assignment{rows: len(rows), cols: len(cols), capacity: make([]int, len(cols))}
 	for c, mentor := range cols {
-		a.capacity[c] = m.capacity(mentor) - m.load[mentor.number]
+		// No column takes more than all rows, whatever its capacity.
+		a.capacity[c] = min(m.capacity(mentor)-m.load[mentor.number], len(rows))
 	}
-	scale := costScale(len(rows))
-	a.unassigned = m.unassignedUnits(len(rows))*scale + tieBreakRange
-	var next sync.Mutex
-	nextRow := 0
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			buf := make([]criterion, 0, 4+len(m.policy.Diversity))
-			for {
-				next.Lock()
-				r := nextRow
-				nextRow++
-				next.Unlock()
-				if r >= len(rows) {
-					return
-				}
-				a.columns[r], a.cost[r] = m.edges(rows[r], cols, scale, buf)
-			}
-		})
-	}
-	wg.Wait()
+	a.scaleShift, a.unassigned = m.costs(len(rows))
+	a.columns, a.costs = m.fast().edges(rows, cols)
 	return a
 }
 
-// edges are a mentee's allowed mentors among cols and their costs.
-func (m *matcher) edges(mentee *person, cols []*person, scale int64, buf []criterion) ([]int32, []int64) {
-	var columns []int32
-	var costs []int64
-	for c, mentor := range cols {
-		if m.check(mentor, mentee) == "" {
-			columns = append(columns, int32(c))
-			costs = append(costs, int64(scoreUnits-m.scoreUnitsOf(mentor, mentee, buf))*scale+tieBreak(mentor.Name, mentee.Name))
-		}
+// costs returns how the costs of an assignment of rows mentees encode the objective. A pair costs its
+// missing score units times 2^shift plus its tie-breaking hash, and leaving a mentee unmatched costs
+// unassigned. Over rows mentees the hashes add up to less than hashes := tieBreakRange*(rows+1).
+//
+//   - MaxParticipation: 2^shift is at least hashes, so a hundredth of a point outweighs every
+//     tie-break; leaving a mentee unmatched costs more than any rows pairs, so more mentees matched
+//     comes first, then a higher total score, then the tie-break.
+//   - MaxScore: 2^shift is at least hashes*(rows+1), and leaving a mentee unmatched costs as much as a
+//     pair of score zero, plus hashes: a higher total score comes first, then more mentees matched,
+//     then the tie-break.
+//
+// 2^shift is a power of two, so that the bits between the hashes and the scores are zero, which the
+// solver's cost scaling skips. Costs fit in 63 bits for up to several hundred thousand mentees.
+func (m *matcher) costs(rows int) (shift uint, unassigned int64) {
+	hashes := tieBreakRange * int64(rows+1)
+	if m.policy.Objective == MaxScore {
+		shift = uint(bits.Len64(uint64(hashes * int64(rows+1))))
+		return shift, scoreUnits<<shift + hashes
 	}
-	return columns, costs
+	shift = uint(bits.Len64(uint64(hashes)))
+	return shift, m.unassignedUnits(rows)<<shift + tieBreakRange
 }
 
-// costScale multiplies scores in the costs, leaving room below for the tie-breaking hashes of every row.
-func costScale(rows int) int64 { return tieBreakRange * int64(rows+1) }
+// fast returns the index in flat arrays, built on first use.
+func (x *index) fast() *pairs {
+	x.flatOnce.Do(func() { x.flat = newPairs(x) })
+	return x.flat
+}
 
 // tieBreak is a stable hash of a pair's names, below tieBreakRange.
 func tieBreak(mentor, mentee string) int64 {
@@ -210,14 +246,30 @@ func tieBreak(mentor, mentee string) int64 {
 
 // result sorts the decisions and explains every participant left without a pair.
 func (m *matcher) result() Result {
-	slices.SortFunc(m.pairs, func(a, b Pair) int { return cmp.Or(cmp.Compare(a.Mentee, b.Mentee), cmp.Compare(a.Mentor, b.Mentor)) })
-	slices.SortFunc(m.ends, func(a, b End) int { return cmp.Compare(a.Pairing, b.Pairing) })
+	slices.SortFunc(m.pairs, func(a, b Pair) int {
+		return cmp.Or(cmp.Compare(a.Mentee, b.Mentee), cmp.Compare(a.Mentor, b.Mentor), cmp.Compare(a.Pairing, b.Pairing))
+	})
+	slices.SortFunc(m.ends, func(a, b End) int {
+		return cmp.Or(cmp.Compare(a.Pairing, b.Pairing), cmp.Compare(a.Mentee, b.Mentee), cmp.Compare(a.Mentor, b.Mentor),
+			cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Message, b.Message))
+	})
 	r := Result{Pairs: m.pairs, Ends: m.ends}
 	for _, p := range m.people() {
 		if p.Role == Mentee && !m.paired[p.number] || p.Role == Mentor && m.load[p.number] == 0 {
-			r.Unmatched = append(r.Unmatched, Unmatched{Name: p.Name, Role: p.Role, Reason: m.whyUnmatched(p)})
+			r.Unmatched = append(r.Unmatched, Unmatched{Name: p.Name, Role: p.Role})
 		}
 	}
+	// Explaining checks each unmatched participant against everyone of the other role: on all cores.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(r.Unmatched); i = int(next.Add(1)) - 1 {
+				r.Unmatched[i].Reason = m.whyUnmatched(m.byName[r.Unmatched[i].Name])
+			}
+		})
+	}
+	wg.Wait()
 	r.Summary = m.summary(r)
 	return r
 }
@@ -246,7 +298,16 @@ func (m *matcher) whyUnmatched(p *person) Reason {
 	case p.Paused:
 		return Reason{string(Paused), "Participant is paused: set spec.paused to false to be matched."}
 	case p.Hold != nil:
-		return *p.Hold
+		hold := *p.Hold
+		if hold.Reason == "" {
+			hold.Reason = "Held"
+		}
+		if hold.Message == "" {
+			hold.Message = "Participant is held out of new pairings."
+		}
+		return hold
+	case m.policy.Closed && m.policy.ClosedReason != nil:
+		return *m.policy.ClosedReason
 	case m.policy.Closed:
 		return Reason{ReasonEnrolmentClosed, "Enrolment has closed: the programme makes no new pairings."}
 	}
@@ -256,12 +317,13 @@ func (m *matcher) whyUnmatched(p *person) Reason {
 	}
 	counts := map[Constraint]int{}
 	fits := 0
+	fast := m.fast()
 	for _, o := range others {
 		mentor, mentee := o, p
 		if p.Role == Mentor {
 			mentor, mentee = p, o
 		}
-		if c := m.check(mentor, mentee); c != "" {
+		if c := fast.check(mentor.number, mentee.number); c != "" {
 			counts[c]++
 		} else {
 			fits++

@@ -20,11 +20,11 @@ func Reference(in Input) (p Problem, cost int64, assigned int) {
 	m.keep(in.Pairings)
 	rows, cols := m.free()
 	a := m.assignment(rows, cols)
-	scale := costScale(len(rows))
-	p = Problem{Rows: a.rows, Capacity: a.capacity, Unassigned: m.unassignedUnits(len(rows))}
+	// Empty lists rather than nil ones, which JSON would write as null.
+	p = Problem{Rows: a.rows, Capacity: append([]int{}, a.capacity...), Entries: [][3]int64{}, Unassigned: m.unassignedUnits(len(rows))}
 	for r := range a.columns {
 		for i, c := range a.columns[r] {
-			p.Entries = append(p.Entries, [3]int64{int64(r), int64(c), a.cost[r][i] / scale})
+			p.Entries = append(p.Entries, [3]int64{int64(r), int64(c), int64(a.costs[r][i] >> tieBreakBits)})
 		}
 	}
 	for r, c := range a.solve() {

@@ -59,7 +59,7 @@ const (
 type Policy struct {
 	Direction Direction
 	Objective Objective
-	// Topics the programme covers; a pair must share one of them.
+	// Topics the programme covers; a pair must share one of them. Only the first 64 count.
 	Topics []string
 	// MaxMenteesPerMentor caps every mentor's capacity; zero means no cap.
 	MaxMenteesPerMentor    int
@@ -75,6 +75,8 @@ type Policy struct {
 	Start, End time.Time
 	// Closed forbids new pairings, as after the enrolment deadline: existing ones are only kept.
 	Closed bool
+	// ClosedReason says why, for the participants left without a pair; enrolment closed when nil.
+	ClosedReason *Reason
 }
 
 // Weights are the integer weights of the scoring criteria.
@@ -104,6 +106,7 @@ type Participant struct {
 	// Availability is the person's weekly windows in their own zone.
 	Availability weekly.Set
 	// Expertise maps a topic to a level from 1 to 5; Goals map a topic to a priority from 1 to 5.
+	// Topics at level or priority 0 or below do not count; a level above 5 counts as 5.
 	Expertise, Goals map[string]int
 	// Capacity is the most mentees a mentor takes at once.
 	Capacity int
@@ -135,14 +138,16 @@ const (
 	Ended PairingState = "Ended"
 )
 
-// Pairing is an existing pairing.
+// Pairing is an existing pairing. One without a name counts only as history, when it ended.
 type Pairing struct {
 	Name           string
 	Mentor, Mentee string
 	State          PairingState
 }
 
-// Input is everything one matching pass looks at.
+// Input is everything one matching pass looks at. The order of participants and pairings never
+// changes the result. Participants that share a name are all ignored, since the name cannot tell
+// them apart.
 type Input struct {
 	Policy       Policy
 	Participants []Participant

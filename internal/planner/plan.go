@@ -70,6 +70,10 @@ func Input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alp
 	}
 	in := matching.Input{Policy: Policy(programme, timeline)}
 	in.Policy.Closed = !timeline.Enrolling(now)
+	if programme.Spec.Suspend {
+		in.Policy.Closed, in.Policy.ClosedReason = true, &matching.Reason{Reason: mentoringv1alpha1.ReasonSuspended,
+			Message: "The programme is suspended: it makes no new pairings until spec.suspend is false."}
+	}
 	for i := range pairings {
 		if pairings[i].DeletionTimestamp.IsZero() {
 			in.Pairings = append(in.Pairings, Pairing(&pairings[i]))

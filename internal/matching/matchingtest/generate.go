@@ -24,7 +24,20 @@ type Options struct {
 // Topic names the programme's i-th topic.
 func Topic(i int) string { return fmt.Sprintf("topic-%02d", i) }
 
-var zones = []string{"Europe/London", "America/New_York", "Asia/Singapore"}
+var zoneNames = []string{"Europe/London", "America/New_York", "Asia/Singapore"}
+
+// zones are loaded once: every participant in one zone shares its *time.Location.
+var zones = func() []*time.Location {
+	out := make([]*time.Location, len(zoneNames))
+	for i, name := range zoneNames {
+		zone, err := time.LoadLocation(name)
+		if err != nil {
+			panic(err)
+		}
+		out[i] = zone
+	}
+	return out
+}()
 
 // Generate returns a programme of the given size whose people are drawn from seed: mentors junior,
 // mentees senior, three time zones, office-hour availability, a few topics each, departments and
@@ -74,7 +87,7 @@ func Generate(seed uint64, o Options) matching.Input {
 }
 
 func person(r *rand.Rand, name string, role matching.Role, topicCount int) matching.Participant {
-	zone, _ := time.LoadLocation(zones[r.IntN(len(zones))])
+	zone := zones[r.IntN(len(zones))]
 	return matching.Participant{
 		Name: name, Role: role, Department: fmt.Sprintf("dept-%d", r.IntN(6)),
 		IDs:  []string{name + "@example.org"},

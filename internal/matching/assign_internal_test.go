@@ -1,0 +1,173 @@
+package matching
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// minCostFlow is an independent, slow reference for assignment.solve: successive shortest paths with
+// Bellman-Ford on the explicit network source → rows → columns → sink, each row also connected to the
+// sink at the cost of staying unassigned. It returns the least total cost of assigning every row.
+func minCostFlow(a *assignment) int64 {
+	type arc struct {
+		to, rev  int
+		capacity int
+		cost     int64
+	}
+	source, sink := a.rows+a.cols, a.rows+a.cols+1
+	graph := make([][]arc, a.rows+a.cols+2)
+	add := func(from, to, capacity int, cost int64) {
+		graph[from] = append(graph[from], arc{to, len(graph[to]), capacity, cost})
+		graph[to] = append(graph[to], arc{from, len(graph[from]) - 1, 0, -cost})
+	}
+	for r := range a.rows {
+		add(source, r, 1, 0)
+		add(r, sink, 1, a.unassigned)
+		for i, c := range a.columns[r] {
+			add(r, a.rows+int(c), 1, a.cost(a.costs[r][i]))
+		}
+	}
+	for c, capacity := range a.capacity {
+		add(a.rows+c, sink, capacity, 0)
+	}
+	var total int64
+	for range a.rows {
+		dist := make([]int64, len(graph))
+		prev := make([][2]int, len(graph))
+		for i := range dist {
+			dist[i] = math.MaxInt64
+		}
+		dist[source] = 0
+		for changed := true; changed; {
+			changed = false
+			for u := range graph {
+				if dist[u] == math.MaxInt64 {
+					continue
+				}
+				for i, e := range graph[u] {
+					if e.capacity > 0 && dist[u]+e.cost < dist[e.to] {
+						dist[e.to], prev[e.to], changed = dist[u]+e.cost, [2]int{u, i}, true
+					}
+				}
+			}
+		}
+		total += dist[sink]
+		for v := sink; v != source; {
+			u, i := prev[v][0], prev[v][1]
+			graph[u][i].capacity--
+			graph[v][graph[u][i].rev].capacity++
+			v = u
+		}
+	}
+	return total
+}
+
+// randomAssignment draws a problem: a few rows and columns, capacities, a density of allowed edges,
+// and packed costs from a chosen range, so that some problems have many ties and some none.
+func randomAssignment(r *rand.Rand) *assignment {
+	a := &assignment{rows: r.IntN(24), cols: 1 + r.IntN(14)}
+	for range a.cols {
+		a.capacity = append(a.capacity, 1+r.IntN(3))
+	}
+	density := r.Float64()
+	missing := []int{1, 3, 100, scoreUnits}[r.IntN(4)]
+	hashes := []int{1, 2, tieBreakRange}[r.IntN(3)]
+	m := &matcher{index: &index{}}
+	m.policy.Objective = []Objective{MaxParticipation, MaxScore}[r.IntN(2)]
+	a.scaleShift, a.unassigned = m.costs(a.rows)
+	for range a.rows {
+		var columns []int32
+		var costs []uint32
+		for c := range a.cols {
+			if r.Float64() < density {
+				columns = append(columns, int32(c))
+				costs = append(costs, uint32(r.IntN(missing))<<tieBreakBits|uint32(r.IntN(hashes)))
+			}
+		}
+		a.columns = append(a.columns, columns)
+		a.costs = append(a.costs, costs)
+	}
+	return a
+}
+
+// The solver's exactness rests on its invariants; the test checks them after every step, and the
+// result against the reference.
+func TestSolveMatchesAReferenceMinCostFlow(t *testing.T) {
+	solverCheckpoint = func(s *solver, step string) { s.verify(t, step) }
+	defer func() { solverCheckpoint = nil }()
+	r := rand.New(rand.NewPCG(11, 12))
+	for i := range 1500 {
+		a := randomAssignment(r)
+		assignment := a.solve()
+		load := make([]int, a.cols)
+		var total int64
+		for row, c := range assignment {
+			if c < 0 {
+				total += a.unassigned
+				continue
+			}
+			load[c]++
+			found := false
+			for j, col := range a.columns[row] {
+				if col == c {
+					total += a.cost(a.costs[row][j])
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("problem %d: row %d assigned to column %d without an edge", i, row, c)
+			}
+		}
+		for c, n := range load {
+			if n > a.capacity[c] {
+				t.Fatalf("problem %d: column %d has %d rows, capacity %d", i, c, n, a.capacity[c])
+			}
+		}
+		if want := minCostFlow(a); total != want {
+			t.Fatalf("problem %d (%d rows, %d columns): total cost %d, the reference finds %d", i, a.rows, a.cols, total, want)
+		}
+	}
+}
+
+// verify checks the solver's invariants: every row in at most one column node, loads and flows within
+// capacities, and every residual arc of reduced cost at least zero, zero where it carries flow.
+func (s *solver) verify(t *testing.T, step string) {
+	t.Helper()
+	load := make([]int32, s.t)
+	for r := range s.rows {
+		own := s.colOf[r]
+		if own >= 0 {
+			load[own]++
+		}
+		check := func(c int32, key int64) {
+			rc := key - s.u[r]
+			if c == own && rc != 0 || c != own && rc < 0 {
+				t.Fatalf("%s: row %d (in %d) has reduced cost %d to %d", step, r, own, rc, c)
+			}
+		}
+		for i, c := range s.columns[r] {
+			check(c, s.key(s.costs[r][i], c))
+		}
+		check(int32(s.cols+r), s.dummyKey(int32(r)))
+	}
+	deficits := 0
+	for c := range s.t {
+		if load[c] != s.load[c] || s.flow[c] < s.load[c] || s.flow[c] > s.capacityOf(c) {
+			t.Fatalf("%s: node %d has %d rows, load %d, flow %d, capacity %d", step, c, load[c], s.load[c], s.flow[c], s.capacityOf(c))
+		}
+		deficits += int(s.flow[c] - s.load[c])
+		if s.flow[c] < s.capacityOf(c) && s.v[c] < s.v[s.t] || s.flow[c] > 0 && s.v[s.t] < s.v[c] {
+			t.Fatalf("%s: node %d with flow %d has a negative reduced cost to or from t", step, c, s.flow[c])
+		}
+	}
+	free := 0
+	for _, c := range s.colOf {
+		if c < 0 {
+			free++
+		}
+	}
+	if free != deficits+s.tDeficit {
+		t.Fatalf("%s: %d rows have an excess, but the deficits add up to %d", step, free, deficits+s.tDeficit)
+	}
+}
