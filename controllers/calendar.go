@@ -20,7 +20,6 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
 )
 
-
 // calendarFinalizer keeps a Pairing until its meeting series is out of the calendar.
 const calendarFinalizer = "mentoring.reverse-mentoring.dev/calendar"
 

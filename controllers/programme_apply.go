@@ -169,4 +169,3 @@ func (r *ProgrammeReconciler) stallOrphans(ctx context.Context, key client.Objec
 	}
 	return nil
 }
-
