@@ -54,8 +54,9 @@ type Alternative struct {
 	// Mentees the mentor has after the pass.
 	Mentees []string
 	// Forced is the programme's outcome if this pair were made instead, found by matching again with
-	// the pair pinned; set for the best-scoring allowed alternatives only (see forcedAlternatives), and
-	// only for pairs the pass could make: not after enrolment closed, nor for held participants.
+	// the pair in place; set for the best-scoring allowed alternatives only (see forcedAlternatives), and
+	// only for pairs a pass could make: not after enrolment closed, nor for held participants, nor when
+	// pinned pairings hold the mentor's capacity or the mentee.
 	Forced *Outcome
 }
 
@@ -107,10 +108,15 @@ func Explain(in Input, mentee string) (Explanation, error) {
 			// The pass could not make this pair: no outcome to compare.
 			continue
 		}
+		// The pair as an active pairing named to come first: kept unless a pinned pairing holds the
+		// mentor's capacity or the mentee, in which case no pass could make it.
 		forced := in
-		forced.Pairings = append(slices.Clone(in.Pairings), Pairing{Name: "\x00explain", Mentor: alt.Mentor, Mentee: mentee, State: Pinned})
-		outcome := outcomeOf(Match(forced))
-		alt.Forced = &outcome
+		forced.Pairings = append(slices.Clone(in.Pairings), Pairing{Name: "\x00explain", Mentor: alt.Mentor, Mentee: mentee, State: Active})
+		result := Match(forced)
+		if slices.ContainsFunc(result.Pairs, func(p Pair) bool { return p.Pairing == "\x00explain" }) {
+			outcome := outcomeOf(result)
+			alt.Forced = &outcome
+		}
 	}
 	return e, nil
 }

@@ -180,3 +180,18 @@ func TestExplainUnknownMentee(t *testing.T) {
 		}
 	}
 }
+
+// A mentor whose capacity a pinned pairing holds cannot be forced on another mentee: no outcome.
+func TestExplainDoesNotForcePastPinnedCapacity(t *testing.T) {
+	in := withPairings(input(programme(), mentor("ann", capacity(1)), mentor("cy"), mentee("bob"), mentee("dee")),
+		pairing("pinned", "ann", "dee", matching.Pinned))
+	e, err := matching.Explain(in, "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, alt := range e.Mentors {
+		if alt.Mentor == "ann" && alt.Forced != nil {
+			t.Fatalf("ann's only place is pinned to dee, yet explain forces bob on her: %+v", *alt.Forced)
+		}
+	}
+}
