@@ -211,6 +211,12 @@ func (r *PairingReconciler) calendarFailed(s *pairingScope, err error) calendarO
 		s.conditions.set(mentoringv1alpha1.CalendarSyncedCondition, metav1.ConditionFalse, mentoringv1alpha1.ReasonAddressRefused, message)
 		r.stall(s, mentoringv1alpha1.ReasonAddressRefused, message)
 		return calendarOutcome{stalled: true}
+	case errors.Is(err, calendar.ErrInvalidEvent):
+		message := fmt.Sprintf("The meeting series cannot be written (%v): fix the participants' spec.email or the programme's calendar.organizer.",
+			strings.TrimPrefix(err.Error(), calendar.ErrInvalidEvent.Error()+": "))
+		s.conditions.set(mentoringv1alpha1.CalendarSyncedCondition, metav1.ConditionFalse, mentoringv1alpha1.ReasonInvalidSpec, message)
+		r.stall(s, mentoringv1alpha1.ReasonInvalidSpec, message)
+		return calendarOutcome{stalled: true}
 	case errors.Is(err, calendar.ErrUnauthorized):
 		message := "The calendar server refused the credentials: fix the Secret named by the programme's calendar.caldav.credentialsSecretRef."
 		s.conditions.set(mentoringv1alpha1.CalendarSyncedCondition, metav1.ConditionFalse, mentoringv1alpha1.ReasonAuthenticationFailed, message)

@@ -40,9 +40,8 @@ type PairingReconciler struct {
 	Calendars Calendars
 }
 
-// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings/status,verbs=get;patch;update
-// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings/finalizers,verbs=update
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=list;watch;patch
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings/status,verbs=patch
 
 // pairingScope is what one pass over a pairing knows.
 type pairingScope struct {
@@ -204,7 +203,11 @@ func (s *pairingScope) untilNextMeeting() time.Duration {
 
 // notify delivers the pairing's events and sets its Notified condition.
 func (r *PairingReconciler) notify(ctx context.Context, s *pairingScope, stage string) (notification, error) {
-	out, err := r.Notifier.Deliver(ctx, s.programme, pairingEvents(s.pairing, stage, s.timeline), s.status.Notifications)
+	// The events see the status this pass computed: a meeting scheduled now is announced now.
+	view := s.pairing.DeepCopy()
+	view.Status = *s.status
+	view.Status.Ended = s.pairing.Status.Ended
+	out, err := r.Notifier.Deliver(ctx, s.programme, pairingEvents(view, stage, s.timeline), s.status.Notifications)
 	if err != nil {
 		return out, err
 	}

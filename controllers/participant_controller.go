@@ -29,8 +29,8 @@ type ParticipantReconciler struct {
 	Feeds    Feeds
 }
 
-// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants,verbs=get;list;watch
-// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants/status,verbs=get;patch;update
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants,verbs=list;watch
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants/status,verbs=patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile keeps the feed and delivers the events, and writes what changed in one status apply.

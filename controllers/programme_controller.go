@@ -44,11 +44,11 @@ type ProgrammeReconciler struct {
 	Writers int
 }
 
-// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=programmes,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=programmes/status,verbs=get;patch;update
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=programmes,verbs=list;watch;patch
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=programmes/status,verbs=patch
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=programmes/finalizers,verbs=update
-// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants/status,verbs=get;patch;update
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=list;watch;create;patch;delete
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants/status,verbs=patch
 
 // Reconcile runs one matching pass and writes the programme's status once.
 func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -112,8 +112,10 @@ func (r *ProgrammeReconciler) reconcileMatching(ctx context.Context, programme *
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	if last := lastChange(pairings); !last.IsZero() && (status.LastMatchTime == nil || last.After(status.LastMatchTime.Time)) {
+		status.LastMatchTime = &metav1.Time{Time: last}
+	}
 	if changed {
-		status.LastMatchTime = &metav1.Time{Time: now}
 		r.Recorder.Eventf(programme, nil, corev1.EventTypeNormal, "Matched", "Match",
 			"Matching pass made %d pairings and ended %d; %d mentees unmatched.", len(plan.Create), len(plan.Ends), plan.Summary.Unmatched)
 	}
@@ -156,6 +158,20 @@ func (r *ProgrammeReconciler) reconcileMatching(ctx context.Context, programme *
 		r.Recorder.Eventf(programme, nil, corev1.EventTypeWarning, mentoringv1alpha1.ReasonDeliveryFailed, "Notify", failure)
 	}
 	return ctrl.Result{RequeueAfter: earliest(nextBoundary(timeline, now), notified.retryAfter)}, nil
+}
+
+// lastChange is when the programme's pairings last changed: the latest creation or end among them, as
+// the API server recorded it. Read from the pairings themselves, it is the same in every pass and after
+// every restart, and so is the id of the programme.matched event it dates.
+func lastChange(pairings []mentoringv1alpha1.Pairing) time.Time {
+	var last time.Time
+	for _, p := range pairings {
+		last = latest(last, p.CreationTimestamp.Time)
+		if p.Status.Ended != nil {
+			last = latest(last, p.Status.Ended.Time.Time)
+		}
+	}
+	return last
 }
 
 // earliest is the shorter of two requeue delays, where zero means none.

@@ -271,7 +271,9 @@ func TestWebhooksThatRefuseAreStoppedAndExplained(t *testing.T) {
 				refused = append(refused, e.Note)
 			}
 		}
-		g.Expect(strings.Join(refused, "\n")).To(ContainSubstring("Webhook bad refused event"))
+		// The recorder folds repeated events of one reason on one object into a series, so which
+		// webhook's note survives varies; the Notified condition above names the refusing webhook.
+		g.Expect(refused).NotTo(BeEmpty(), "a Warning event says a delivery was refused")
 	}).Should(Succeed())
 	// A refused event is not retried.
 	attempts := rcv.attempts

@@ -68,5 +68,5 @@ type Date string
 // Email is an email address.
 // +kubebuilder:validation:MinLength=3
 // +kubebuilder:validation:MaxLength=254
-// +kubebuilder:validation:XValidation:rule="self.matches('^[^@ ]+@[^@ ]+[.][^@ ]+$')",message="must be an email address such as ada@example.org"
+// +kubebuilder:validation:XValidation:rule="self.matches('^[^@[:space:][:cntrl:]]+@[^@[:space:][:cntrl:]]+[.][^@[:space:][:cntrl:]]+$')",message="must be an email address such as ada@example.org"
 type Email string

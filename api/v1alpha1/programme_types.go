@@ -110,6 +110,8 @@ type ProgrammeSpec struct {
 
 // ProgrammeSchedule is the programme's timeline. Dates are read in timeZone.
 // +kubebuilder:validation:XValidation:rule="self.end > self.start",message="schedule.end must be after schedule.start"
+// +kubebuilder:validation:XValidation:rule="self.start >= timestamp('2000-01-01T00:00:00Z') && self.end <= timestamp('2099-12-31T00:00:00Z')",message="schedule dates must lie between 2000-01-01 and 2099-12-31"
+// +kubebuilder:validation:XValidation:rule="self.end - self.start <= duration('43848h')",message="a programme runs for at most five years: split a longer one into cohorts"
 // +kubebuilder:validation:XValidation:rule="!has(self.enrolmentDeadline) || self.enrolmentDeadline <= self.end",message="schedule.enrolmentDeadline must be on or before schedule.end"
 type ProgrammeSchedule struct {
 	// start is the first day meetings may take place. Pairings are proposed before it.

@@ -22,7 +22,7 @@ var (
 	zoneFormat  = regexp.MustCompile(`^(UTC|[A-Z][A-Za-z]+(/[A-Za-z0-9][-+_A-Za-z0-9]*){1,2})$`)
 	startFormat = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
 	endFormat   = regexp.MustCompile(`^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$`)
-	emailFormat = regexp.MustCompile(`^[^@ ]+@[^@ ]+[.][^@ ]+$`)
+	emailFormat = regexp.MustCompile(`^[^@[:space:][:cntrl:]]+@[^@[:space:][:cntrl:]]+[.][^@[:space:][:cntrl:]]+$`)
 )
 
 var (
@@ -30,6 +30,9 @@ var (
 	weekdays = []mentoringv1alpha1.Weekday{mentoringv1alpha1.Monday, mentoringv1alpha1.Tuesday, mentoringv1alpha1.Wednesday,
 		mentoringv1alpha1.Thursday, mentoringv1alpha1.Friday, mentoringv1alpha1.Saturday, mentoringv1alpha1.Sunday}
 )
+
+// maxProgramme is the longest programme the API accepts.
+const maxProgramme = 43848 * time.Hour
 
 func validateProgramme(p *mentoringv1alpha1.Programme) field.ErrorList {
 	s := p.Spec
@@ -44,6 +47,14 @@ func validateProgramme(p *mentoringv1alpha1.Programme) field.ErrorList {
 	errs = append(errs, checkDate(schedule.Child("enrolmentDeadline"), s.Schedule.EnrolmentDeadline, false)...)
 	if s.Schedule.Start != "" && s.Schedule.End != "" && s.Schedule.End <= s.Schedule.Start {
 		errs = append(errs, field.Invalid(schedule.Child("end"), s.Schedule.End, "must be after schedule.start"))
+	}
+	if s.Schedule.Start < "2000-01-01" || s.Schedule.End > "2099-12-31" {
+		errs = append(errs, field.Invalid(schedule, field.OmitValueType{}, "schedule dates must lie between 2000-01-01 and 2099-12-31"))
+	}
+	if start, err := time.Parse(time.DateOnly, string(s.Schedule.Start)); err == nil {
+		if end, err := time.Parse(time.DateOnly, string(s.Schedule.End)); err == nil && end.Sub(start) > maxProgramme {
+			errs = append(errs, field.Invalid(schedule.Child("end"), s.Schedule.End, "a programme runs for at most five years: split a longer one into cohorts"))
+		}
 	}
 	if s.Schedule.EnrolmentDeadline != "" && s.Schedule.End != "" && s.Schedule.EnrolmentDeadline > s.Schedule.End {
 		errs = append(errs, field.Invalid(schedule.Child("enrolmentDeadline"), s.Schedule.EnrolmentDeadline, "must be on or before schedule.end"))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	uberzap "go.uber.org/zap"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/utils/clock"
@@ -50,6 +51,7 @@ func main() {
 	zapOptions := zap.Options{}
 	zapOptions.BindFlags(flag.CommandLine)
 	flag.Parse()
+	capVerbosity(&zapOptions)
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOptions)))
 	log := ctrl.Log.WithName("setup")
 
@@ -99,6 +101,17 @@ func main() {
 	log.Info("Starting the manager")
 	if err := mgr.Start(ctx); err != nil {
 		fail(log, err, "The manager stopped")
+	}
+}
+
+// maxVerbosity is the most detailed logging allowed: from verbosity 8 the Kubernetes client logs
+// request and response bodies, which hold participants' personal data.
+const maxVerbosity = 7
+
+// capVerbosity lowers a --zap-log-level beyond maxVerbosity to it.
+func capVerbosity(o *zap.Options) {
+	if level, ok := o.Level.(uberzap.AtomicLevel); ok && level.Level() < -maxVerbosity {
+		level.SetLevel(-maxVerbosity)
 	}
 }
 

@@ -237,3 +237,16 @@ func TestEncodeFeedIsOrderIndependent(t *testing.T) {
 		t.Fatalf("empty feed: %v\n%s", err, empty)
 	}
 }
+
+// Go's zone data stops at 2040; a series beyond it still encodes, and quickly.
+func TestTimezoneBeyond2040(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w contentWriter
+	w.timezone(london, time.Date(2039, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2045, 1, 1, 0, 0, 0, 0, time.UTC))
+	if got := strings.Count(w.String(), "BEGIN:DAYLIGHT"); got < 2 || got > 7 {
+		t.Fatalf("%d DAYLIGHT observances for 2039 to 2045, want a few:\n%s", got, w.String())
+	}
+}

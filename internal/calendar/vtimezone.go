@@ -15,7 +15,12 @@ func (w *contentWriter) timezone(zone *time.Location, from, to time.Time) {
 	w.observance(begin, from.In(zone))
 	for !end.IsZero() && !end.After(to) {
 		w.observance(end, end)
-		_, end = end.ZoneBounds()
+		// Go's zone data ends its rules at 2040: past it, a period's end stops advancing.
+		_, next := end.ZoneBounds()
+		if !next.After(end) {
+			break
+		}
+		end = next
 	}
 	w.prop("END", "VTIMEZONE")
 }
