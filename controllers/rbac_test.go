@@ -45,7 +45,6 @@ var unusedRules = map[string]string{
 	// for a user who may update the owner's finalizers. expectFinalizerRulesNeeded proves both.
 	"update mentoring.reverse-mentoring.dev/programmes/finalizers":   "needed: Pairings are created with a controller reference to their Programme (blockOwnerDeletion)",
 	"update mentoring.reverse-mentoring.dev/participants/finalizers": "needed: feed Secrets are created with a controller reference to their Participant (blockOwnerDeletion)",
-
 }
 
 // maybeUnusedRules are rules a run may or may not use, each with why it is needed.
