@@ -51,6 +51,31 @@ func conditionChanged(types ...string) predicate.Funcs {
 	}
 }
 
+// deliveriesChanged lets through updates that change the state or last result of one of the object's
+// webhook deliveries, which the participant and pairing controllers write and the programme sums up in
+// its webhook status and IntegrationsReady. Further attempts with the same result do not.
+var deliveriesChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return !slices.Equal(deliveryOutcomes(e.ObjectOld), deliveryOutcomes(e.ObjectNew))
+	},
+}
+
+// deliveryOutcomes lists each delivery of a participant or pairing as "webhook id state result".
+func deliveryOutcomes(obj client.Object) []string {
+	var records []mentoringv1alpha1.Notification
+	switch o := obj.(type) {
+	case *mentoringv1alpha1.Participant:
+		records = o.Status.Notifications
+	case *mentoringv1alpha1.Pairing:
+		records = o.Status.Notifications
+	}
+	outcomes := make([]string, len(records))
+	for i, r := range records {
+		outcomes[i] = r.Webhook + " " + r.ID + " " + string(r.State) + " " + r.LastResult
+	}
+	return outcomes
+}
+
 // ConditionsOf returns the conditions of any of the API's objects.
 func ConditionsOf(obj client.Object) []metav1.Condition {
 	switch o := obj.(type) {

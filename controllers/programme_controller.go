@@ -293,9 +293,9 @@ const coalesce = time.Second
 func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&mentoringv1alpha1.Programme{}, builder.WithPredicates(changedByPeople)).
-		Watches(&mentoringv1alpha1.Participant{}, toProgrammeAfter(coalesce), builder.WithPredicates(changedByPeople)).
+		Watches(&mentoringv1alpha1.Participant{}, toProgrammeAfter(coalesce), builder.WithPredicates(predicate.Or(changedByPeople, deliveriesChanged))).
 		Watches(&mentoringv1alpha1.Pairing{}, toProgrammeAfter(coalesce), builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded,
-			conditionChanged(mentoringv1alpha1.CalendarSyncedCondition, mentoringv1alpha1.NotifiedCondition)))).
+			deliveriesChanged, conditionChanged(mentoringv1alpha1.CalendarSyncedCondition)))).
 		WithOptions(r.Options).
 		Named("programme").
 		Complete(r)

@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -78,12 +79,23 @@ func startManager(t *testing.T, namespace string, now time.Time) *manager {
 	return startManagerWith(t, namespace, now, controllers.Options{})
 }
 
-// startManagerWith starts the manager with options; the clock is a fake one set to now, and webhooks
-// and calendars may reach the test's servers on loopback.
+// startManagerWith starts the manager with options, watching only namespace; the clock is a fake one
+// set to now.
 func startManagerWith(t *testing.T, namespace string, now time.Time, opts controllers.Options) *manager {
 	t.Helper()
-	opts.AllowLoopback = true
-	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{
+	fake := clocktesting.NewFakePassiveClock(now)
+	opts.Clock = fake
+	m := runManager(t, env.Config, namespace, opts)
+	m.clock = fake
+	return m
+}
+
+// runManager starts the manager with every controller against the control plane cfg reaches, watching
+// only namespace; webhooks and calendars may reach the test's servers on loopback.
+func runManager(t *testing.T, cfg *rest.Config, namespace string, opts controllers.Options) *manager {
+	t.Helper()
+	opts.AllowLoopback, opts.Concurrency = true, 4
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme.Scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
@@ -93,10 +105,9 @@ func startManagerWith(t *testing.T, namespace string, now time.Time, opts contro
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &manager{clock: clocktesting.NewFakePassiveClock(now), client: mgr.GetClient(), done: make(chan error, 1)}
+	m := &manager{client: mgr.GetClient(), done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	m.stop = cancel
-	opts.Clock, opts.Concurrency = m.clock, 4
 	if err := controllers.Setup(ctx, mgr, opts); err != nil {
 		t.Fatal(err)
 	}

@@ -2,15 +2,10 @@ package controllers_test
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,6 +19,7 @@ import (
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/testenv"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
@@ -31,11 +27,10 @@ import (
 const signingKey = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 // receiver is a webhook endpoint that verifies Standard Webhooks signatures as the specification
-// describes them (HMAC-SHA256 of "id.timestamp.body", base64, prefixed "v1,"), independently of the
-// operator's signer, and records the distinct events it accepted.
+// describes them (testenv.VerifyStandardWebhook), independently of the operator's signer, and records
+// the distinct events it accepted.
 type receiver struct {
 	srv   *httptest.Server
-	key   []byte
 	clock *clocktesting.FakePassiveClock
 	mu    sync.Mutex
 	// answer, when set, is the status every verified delivery to a path gets instead of 204.
@@ -47,11 +42,7 @@ type receiver struct {
 }
 
 func startReceiver(t *testing.T, clock *clocktesting.FakePassiveClock) *receiver {
-	key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(signingKey, "whsec_"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &receiver{key: key, clock: clock, answer: map[string]int{}, accepted: map[string]string{}}
+	r := &receiver{clock: clock, answer: map[string]int{}, accepted: map[string]string{}}
 	r.srv = httptest.NewServer(r)
 	t.Cleanup(r.srv.Close)
 	return r
@@ -61,7 +52,8 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(req.Body)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if !r.verify(req.Header, body) {
+	// The timestamp must be within five minutes of the operator's clock.
+	if testenv.VerifyStandardWebhook(signingKey, req.Header, body, r.clock.Now()) != nil {
 		r.invalid++
 		w.WriteHeader(http.StatusUnauthorized)
 		return
@@ -78,24 +70,6 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	r.accepted[req.Header.Get("webhook-id")] = event.Type
 	w.WriteHeader(http.StatusNoContent)
-}
-
-// verify checks the signature and that the timestamp is within five minutes of the operator's clock.
-func (r *receiver) verify(h http.Header, body []byte) bool {
-	id, timestamp := h.Get("webhook-id"), h.Get("webhook-timestamp")
-	seconds, err := strconv.ParseInt(timestamp, 10, 64)
-	if err != nil || r.clock.Since(time.Unix(seconds, 0)).Abs() > 5*time.Minute {
-		return false
-	}
-	mac := hmac.New(sha256.New, r.key)
-	mac.Write([]byte(id + "." + timestamp + "." + string(body)))
-	want := "v1," + base64.StdEncoding.EncodeToString(mac.Sum(nil))
-	for _, signature := range strings.Fields(h.Get("webhook-signature")) {
-		if hmac.Equal([]byte(signature), []byte(want)) {
-			return true
-		}
-	}
-	return false
 }
 
 func (r *receiver) answerWith(path string, status int) {

@@ -17,23 +17,15 @@ import (
 	"flag"
 	"fmt"
 	"maps"
-	"math/rand/v2"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
@@ -59,74 +51,56 @@ func main() {
 }
 
 func run(n, writers int, managerBinary string, timeout time.Duration) error {
-	env, err := testenv.Start()
+	env, err := testenv.StartProcessEnv()
 	if err != nil {
 		return err
 	}
 	defer func() { _ = env.Stop() }()
-	dir, err := os.MkdirTemp("", "scale-benchmark")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	kubeconfig, err := env.Kubeconfig(dir)
-	if err != nil {
-		return err
-	}
 	ctx := context.Background()
-	prog, people := programme(), generate(n)
+	prog, people := programme(), testenv.Population("scale", n)
 	planned, err := planner.Plan(prog, people, nil, time.Now())
 	if err != nil {
 		return err
 	}
 	fmt.Printf("Programme of %d participants; the planner makes %d pairings.\n", n, len(planned.Create))
 
-	logs, err := os.Create(filepath.Join(os.TempDir(), "scale-benchmark-manager.log"))
+	logs := filepath.Join(os.TempDir(), "scale-benchmark-manager.log")
+	mgr, err := env.StartManager(testenv.ManagerOptions{Binary: managerBinary, Concurrency: 16, QPS: 500, Burst: 1000}, logs)
 	if err != nil {
 		return err
 	}
-	metricsAddr, err := testenv.FreeLoopbackAddr()
-	if err != nil {
-		return err
-	}
-	mgr := exec.Command(managerBinary, "--kubeconfig="+kubeconfig, "--leader-elect=false", "--metrics-bind-address="+metricsAddr, "--metrics-secure=false",
-		"--health-probe-bind-address=0", "--feed-bind-address=0", "--kube-api-qps=500", "--kube-api-burst=1000", "--concurrency=16")
-	mgr.Stdout, mgr.Stderr = logs, logs
-	if err := mgr.Start(); err != nil {
-		return err
-	}
+	defer mgr.Kill()
 	objects := []client.Object{prog}
 	for i := range people {
 		objects = append(objects, &people[i])
 	}
 	before := cpuSeconds(map[string]int{})
 	started := time.Now()
-	if err := createAll(ctx, env.Client, "operator", objects, writers); err != nil {
+	if err := testenv.CreateAll(ctx, env.Client, "operator", objects, writers); err != nil {
 		return err
 	}
 	created := time.Since(started)
 	if err := waitReady(ctx, env.Client, "operator", n, len(planned.Create), timeout); err != nil {
-		return fmt.Errorf("%w (manager log: %s)", err, logs.Name())
+		return fmt.Errorf("%w (manager log: %s)", err, logs)
 	}
 	operator := time.Since(started)
-	peak, err := peakMemory(mgr.Process.Pid)
+	_, peak, err := mgr.RSS()
 	if err != nil {
 		return err
 	}
-	work, err := managerWork(metricsAddr)
+	work, err := managerWork(mgr)
 	if err != nil {
 		return err
 	}
-	cpu := minus(cpuSeconds(map[string]int{"manager": mgr.Process.Pid}), before)
-	_ = mgr.Process.Kill()
-	_ = mgr.Wait()
+	cpu := minus(cpuSeconds(map[string]int{"manager": mgr.Pid()}), before)
+	mgr.Kill()
 
 	var pairings mentoringv1alpha1.PairingList
 	if err := env.Client.List(ctx, &pairings, client.InNamespace("operator")); err != nil {
 		return err
 	}
 	reference := []client.Object{programme()}
-	for _, p := range generate(n) {
+	for _, p := range testenv.Population("scale", n) {
 		reference = append(reference, &p)
 	}
 	for _, p := range pairings.Items {
@@ -134,7 +108,7 @@ func run(n, writers int, managerBinary string, timeout time.Duration) error {
 	}
 	before = cpuSeconds(map[string]int{})
 	started = time.Now()
-	if err := createAll(ctx, env.Client, "raw", reference, writers); err != nil {
+	if err := testenv.CreateAll(ctx, env.Client, "raw", reference, writers); err != nil {
 		return err
 	}
 	raw := time.Since(started)
@@ -195,77 +169,21 @@ func cpuSeconds(pids map[string]int) map[string]float64 {
 
 // managerWork summarises the manager's own metrics: reconciles and their time per controller, and
 // requests to the API server by method.
-func managerWork(addr string) (string, error) {
-	resp, err := http.Get("http://" + addr + "/metrics")
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
+func managerWork(mgr *testenv.ManagerProcess) (string, error) {
+	metrics, err := mgr.Metrics()
 	if err != nil {
 		return "", err
 	}
 	var out strings.Builder
-	sum := func(family, label string) map[string]float64 {
-		totals := map[string]float64{}
-		f := families[family]
-		if f == nil {
-			return totals
-		}
-		for _, m := range f.Metric {
-			key := ""
-			for _, l := range m.Label {
-				if l.GetName() == label {
-					key = l.GetValue()
-				}
-			}
-			switch {
-			case m.Counter != nil:
-				totals[key] += m.Counter.GetValue()
-			case m.Histogram != nil:
-				totals[key] += m.Histogram.GetSampleSum()
-			}
-		}
-		return totals
-	}
-	reconciles, seconds := sum("controller_runtime_reconcile_total", "controller"), sum("controller_runtime_reconcile_time_seconds", "controller")
+	reconciles, seconds := metrics.Sum("controller_runtime_reconcile_total", "controller"), metrics.Sum("controller_runtime_reconcile_time_seconds", "controller")
 	for _, c := range slices.Sorted(maps.Keys(reconciles)) {
 		fmt.Fprintf(&out, "  %-12s %7.0f reconciles %8.1f s\n", c, reconciles[c], seconds[c])
 	}
-	requests := sum("rest_client_requests_total", "method")
+	requests := metrics.Sum("rest_client_requests_total", "method")
 	for _, m := range slices.Sorted(maps.Keys(requests)) {
 		fmt.Fprintf(&out, "  %-12s %7.0f requests\n", m, requests[m])
 	}
 	return out.String(), nil
-}
-
-// createAll creates the namespace and the objects in it, writers at a time.
-func createAll(ctx context.Context, c client.Client, namespace string, objs []client.Object, writers int) error {
-	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}); err != nil {
-		return err
-	}
-	objects := make(chan client.Object)
-	errs := make(chan error, writers)
-	var wg sync.WaitGroup
-	for range writers {
-		wg.Go(func() {
-			for obj := range objects {
-				obj.SetNamespace(namespace)
-				if err := c.Create(ctx, obj); err != nil {
-					errs <- err
-					return
-				}
-			}
-		})
-	}
-	for _, obj := range objs {
-		objects <- obj.DeepCopyObject().(client.Object)
-	}
-	close(objects)
-	wg.Wait()
-	close(errs)
-	return <-errs
 }
 
 // waitReady waits until the programme is Ready for its latest generation, counts every participant and
@@ -289,78 +207,8 @@ func waitReady(ctx context.Context, c client.Client, namespace string, participa
 		timeout, last.Participants, participants, last.Pairings, pairings)
 }
 
-// peakMemory is a process's peak resident memory, in bytes.
-func peakMemory(pid int) (int64, error) {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if value, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kib, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
-			return kib << 10, err
-		}
-	}
-	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
-}
-
-var (
-	topics  = []mentoringv1alpha1.Topic{"ai", "social-media", "remote-work", "inclusion", "data-literacy", "younger-customers"}
-	zones   = []mentoringv1alpha1.TimeZone{"Europe/London", "America/New_York", "Asia/Singapore"}
-	workday = []mentoringv1alpha1.Weekday{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}
-)
-
+// programme is the benchmark's programme, with the population testenv.Population makes.
 func programme() *mentoringv1alpha1.Programme {
-	return &mentoringv1alpha1.Programme{
-		ObjectMeta: metav1.ObjectMeta{Name: "scale"},
-		Spec: mentoringv1alpha1.ProgrammeSpec{
-			Purpose: "Leaders learn digital skills from the people who live them.",
-			Topics:  topics,
-			Schedule: mentoringv1alpha1.ProgrammeSchedule{Start: "2027-01-11", End: "2027-12-17", EnrolmentDeadline: "2027-02-26",
-				TimeZone: "Europe/London"},
-			Matching: mentoringv1alpha1.MatchingPolicy{MaxMenteesPerMentor: 3},
-		},
-	}
-}
-
-// generate returns n participants, 40% mentors, drawn from a fixed seed: three time zones, office
-// hours on some weekdays, one or two topics each, six departments, some management chains.
-func generate(n int) []mentoringv1alpha1.Participant {
-	r := rand.New(rand.NewPCG(1, 2))
-	mentors := n * 2 / 5
-	people := make([]mentoringv1alpha1.Participant, n)
-	for i := range people {
-		p := &people[i]
-		mentor := i < mentors
-		p.Name = fmt.Sprintf("mentee-%05d", i-mentors)
-		p.Spec = mentoringv1alpha1.ParticipantSpec{
-			ProgrammeRef: mentoringv1alpha1.LocalObjectReference{Name: "scale"},
-			Role:         mentoringv1alpha1.RoleMentee, Seniority: int32(6 + r.IntN(15)),
-			Department: fmt.Sprintf("dept-%d", r.IntN(6)), Timezone: zones[r.IntN(len(zones))],
-		}
-		for range 3 + r.IntN(4) {
-			start := 6 + r.IntN(14)
-			p.Spec.Availability = append(p.Spec.Availability, mentoringv1alpha1.AvailabilityWindow{
-				Days: []mentoringv1alpha1.Weekday{workday[r.IntN(5)]}, Start: fmt.Sprintf("%02d:00", start), End: fmt.Sprintf("%02d:00", min(start+2+r.IntN(7), 24)),
-			})
-		}
-		chosen := r.Perm(len(topics))[:1+r.IntN(2)]
-		if mentor {
-			p.Name = fmt.Sprintf("mentor-%05d", i)
-			p.Spec.Role, p.Spec.Seniority, p.Spec.Capacity = mentoringv1alpha1.RoleMentor, int32(1+r.IntN(8)), ptr.To(int32(1+r.IntN(3)))
-			for _, t := range chosen {
-				p.Spec.Expertise = append(p.Spec.Expertise, mentoringv1alpha1.TopicExpertise{Topic: topics[t], Level: int32(1 + r.IntN(5))})
-			}
-			if r.IntN(4) == 0 {
-				p.Spec.ManagementChain = []string{fmt.Sprintf("mentee-%05d@example.org", r.IntN(n-mentors))}
-			}
-		} else {
-			for _, t := range chosen {
-				p.Spec.Goals = append(p.Spec.Goals, mentoringv1alpha1.TopicGoal{Topic: topics[t], Priority: int32(1 + r.IntN(5))})
-			}
-		}
-		p.Spec.DisplayName = "Person " + p.Name
-		p.Spec.Email = mentoringv1alpha1.Email(p.Name + "@example.org")
-	}
-	return people
+	return testenv.PopulationProgramme("scale", mentoringv1alpha1.ProgrammeSchedule{Start: "2027-01-11", End: "2027-12-17",
+		EnrolmentDeadline: "2027-02-26", TimeZone: "Europe/London"})
 }

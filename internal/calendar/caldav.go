@@ -65,12 +65,37 @@ func NewCalDAV(cfg CalDAVConfig) (*CalDAV, error) {
 // Ensure creates the collection with MKCALENDAR when it is missing, and fails when something other
 // than a calendar collection is at its URL.
 func (c *CalDAV) Ensure(ctx context.Context) error {
+	if err := c.isCalendar(ctx); !errors.Is(err, errNoCollection) {
+		return err
+	}
+	resp, err := c.do(ctx, request{method: "MKCALENDAR", href: c.base.Path, body: mkcalendarBody(c.name)})
+	if err != nil {
+		return err
+	}
+	switch resp.status {
+	case http.StatusCreated:
+		return nil
+	case http.StatusMethodNotAllowed, http.StatusConflict:
+		// Another writer may have created it in the meantime, and then RFC 4791 servers answer 405
+		// and Radicale 409: what is there now decides.
+		if err := c.isCalendar(ctx); !errors.Is(err, errNoCollection) {
+			return err
+		}
+	}
+	return resp.err()
+}
+
+// errNoCollection says that nothing is at the collection's URL.
+var errNoCollection = errors.New("no collection")
+
+// isCalendar checks that a calendar collection is at the collection's URL.
+func (c *CalDAV) isCalendar(ctx context.Context) error {
 	resp, err := c.do(ctx, request{method: "PROPFIND", href: c.base.Path, depth: "0", body: propfindBody})
 	if err != nil {
 		return err
 	}
 	if resp.status == http.StatusNotFound {
-		return c.mkcalendar(ctx)
+		return errNoCollection
 	}
 	found, err := resp.resources()
 	if err != nil {
@@ -78,18 +103,6 @@ func (c *CalDAV) Ensure(ctx context.Context) error {
 	}
 	if !slices.ContainsFunc(found, func(r resource) bool { return r.calendar }) {
 		return fmt.Errorf("%s is not a calendar collection", c.base.Redacted())
-	}
-	return nil
-}
-
-// mkcalendar creates the collection.
-func (c *CalDAV) mkcalendar(ctx context.Context) error {
-	resp, err := c.do(ctx, request{method: "MKCALENDAR", href: c.base.Path, body: mkcalendarBody(c.name)})
-	if err != nil {
-		return err
-	}
-	if resp.status != http.StatusCreated {
-		return resp.err()
 	}
 	return nil
 }

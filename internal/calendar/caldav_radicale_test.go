@@ -57,6 +57,26 @@ func testContext(t *testing.T) context.Context {
 	return ctx
 }
 
+// TestConcurrentEnsureAllSucceed: the pairings of a new programme are synced in parallel, and each
+// finds the collection missing; every one of them must succeed, however the MKCALENDARs race.
+func TestConcurrentEnsureAllSucceed(t *testing.T) {
+	srv := startRadicale(t)
+	ctx := testContext(t)
+	errs := make(chan error, 8)
+	for range cap(errs) {
+		dav := davClient(t, srv, "/mentoring/race/", "mentoring", radicaleUsers["mentoring"])
+		go func() { errs <- dav.Ensure(ctx) }()
+	}
+	for range cap(errs) {
+		if err := <-errs; err != nil {
+			t.Errorf("Ensure: %v", err)
+		}
+	}
+	if status, body := raw(t, "PROPFIND", srv.url("/mentoring/race/"), "0"); status != http.StatusMultiStatus || !strings.Contains(body, "calendar") {
+		t.Fatalf("no calendar collection after the race: %d\n%s", status, body)
+	}
+}
+
 // TestCalDAVKeepsOneSeriesInRadicale walks a series through its life against a real server:
 // collection created, event created, changed, found again after its Ref was lost, cancelled and
 // deleted, with conditional requests guarding every write.

@@ -38,6 +38,11 @@ func RepoRoot() string {
 
 // Start starts etcd and kube-apiserver and installs the CRDs from config/crd/bases.
 func Start() (*Env, error) {
+	return start(func(*envtest.Environment) {})
+}
+
+// start is Start with the environment changed by configure before it starts.
+func start(configure func(*envtest.Environment)) (*Env, error) {
 	if err := mentoringv1alpha1.AddToScheme(scheme.Scheme); err != nil {
 		return nil, err
 	}
@@ -50,6 +55,7 @@ func Start() (*Env, error) {
 		ErrorIfCRDPathMissing: true,
 		BinaryAssetsDirectory: assets,
 	}
+	configure(env)
 	cfg, err := env.Start()
 	if err != nil {
 		_ = env.Stop()
