@@ -12,6 +12,7 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
@@ -43,8 +44,8 @@ func main() {
 	flag.DurationVar(&leaseDuration, "leader-elect-lease-duration", 15*time.Second, "How long a leader's lease lasts without renewal.")
 	flag.DurationVar(&renewDeadline, "leader-elect-renew-deadline", 10*time.Second, "How long the leader tries to renew before giving up.")
 	flag.IntVar(&concurrency, "concurrency", 4, "Objects each controller reconciles at once.")
-	flag.Float64Var(&apiQPS, "kube-api-qps", 50, "Sustained requests per second to the API server.")
-	flag.IntVar(&apiBurst, "kube-api-burst", 100, "Burst of requests to the API server.")
+	flag.Float64Var(&apiQPS, "kube-api-qps", 0, "Sustained requests per second to the API server; 0 sets no limit in the client, and the API server's Priority and Fairness shares out its capacity.")
+	flag.IntVar(&apiBurst, "kube-api-burst", 0, "Burst of requests to the API server, with --kube-api-qps.")
 	flag.BoolVar(&allowLoopback, "allow-loopback", false, "Let webhooks and calendars reach loopback addresses (local development only).")
 	flag.StringVar(&feedAddr, "feed-bind-address", ":8082", "Address of the calendar feed server; 0 disables it.")
 	flag.StringVar(&feedBaseURL, "feed-base-url", "http://localhost:8082", "URL at which people's calendars reach the feed server; feed URLs start with it.")
@@ -54,6 +55,9 @@ func main() {
 	capVerbosity(&zapOptions)
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOptions)))
 	log := ctrl.Log.WithName("setup")
+	if limit := setMemoryLimit(cgroupMemoryMax); limit > 0 {
+		log.Info("Set the Go memory limit to 90% of the container's", "bytes", limit)
+	}
 
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
@@ -64,8 +68,9 @@ func main() {
 	}
 
 	config := ctrl.GetConfigOrDie()
-	config.QPS = float32(apiQPS)
-	config.Burst = apiBurst
+	if apiQPS > 0 {
+		config.QPS, config.Burst = float32(apiQPS), max(apiBurst, int(apiQPS))
+	}
 	metricsOptions := metricsserver.Options{BindAddress: metricsAddr, SecureServing: secureMetrics}
 	if secureMetrics {
 		metricsOptions.FilterProvider = filters.WithAuthenticationAndAuthorization
@@ -79,6 +84,8 @@ func main() {
 		LeaderElectionReleaseOnCancel: true,
 		LeaseDuration:                 &leaseDuration,
 		RenewDeadline:                 &renewDeadline,
+		// Nothing reads managedFields, so the cache does not keep them.
+		Cache: cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
 	})
 	if err != nil {
 		fail(log, err, "Failed to create the manager")

@@ -65,7 +65,7 @@ func run(n, writers int, managerBinary string, timeout time.Duration) error {
 	fmt.Printf("Programme of %d participants; the planner makes %d pairings.\n", n, len(planned.Create))
 
 	logs := filepath.Join(os.TempDir(), "scale-benchmark-manager.log")
-	mgr, err := env.StartManager(testenv.ManagerOptions{Binary: managerBinary, Concurrency: 16, QPS: 500, Burst: 1000}, logs)
+	mgr, err := env.StartManager(testenv.ManagerOptions{Binary: managerBinary, Concurrency: 16}, logs)
 	if err != nil {
 		return err
 	}
