@@ -6,7 +6,7 @@
 # was broken. Needs Radicale (make test-deps) and, for the leader scenario, root (the manager finds its
 # lease namespace only in a cluster, so each replica runs in a mount namespace that provides it).
 #
-#   hack/fault-injection.sh                                    # issue 8's sizes (about 25 minutes on 2 cores)
+#   hack/fault-injection.sh                                    # issue 8's sizes (about 40 minutes on 2 cores, most of it Radicale's writes)
 #   hack/fault-injection.sh -participants 200 -kills 5 -caldav-outage 20s -webhook-failing 15s \
 #     -webhook-hanging 30s -apiserver-outage 10s                # a short run (about 5 minutes)
 #   hack/fault-injection.sh -scenarios kills -seed 7           # one scenario, other kill moments

@@ -5,7 +5,7 @@
 # controllers' workqueue depth and the manager's memory, and the memory's minimum, maximum and slope.
 # The manager runs with the binary's defaults (the chart's); pass its flags to try others.
 #
-#   hack/load-test.sh                                           # issue 8's size (about 35 minutes on 2 cores)
+#   hack/load-test.sh                                           # issue 8's size (about 15 minutes on 2 cores)
 #   hack/load-test.sh -participants 1000 -rounds 3 -interval 30s    # a short run (about 3 minutes)
 #   hack/load-test.sh -kube-api-qps 500 -kube-api-burst 1000        # a manager allowed more API requests
 set -euo pipefail
