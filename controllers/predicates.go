@@ -60,15 +60,19 @@ var deliveriesChanged = predicate.Funcs{
 	},
 }
 
-// deliveryOutcomes lists each delivery of a participant or pairing as "webhook id state result".
+// deliveryOutcomes lists each delivery of a participant or pairing as outcomes does.
 func deliveryOutcomes(obj client.Object) []string {
-	var records []mentoringv1alpha1.Notification
 	switch o := obj.(type) {
 	case *mentoringv1alpha1.Participant:
-		records = o.Status.Notifications
+		return outcomes(o.Status.Notifications)
 	case *mentoringv1alpha1.Pairing:
-		records = o.Status.Notifications
+		return outcomes(o.Status.Notifications)
 	}
+	return nil
+}
+
+// outcomes lists deliveries as "webhook id state result".
+func outcomes(records []mentoringv1alpha1.Notification) []string {
 	outcomes := make([]string, len(records))
 	for i, r := range records {
 		outcomes[i] = r.Webhook + " " + r.ID + " " + string(r.State) + " " + r.LastResult

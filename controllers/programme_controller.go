@@ -153,11 +153,17 @@ func (r *ProgrammeReconciler) reconcileMatching(ctx context.Context, programme *
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	requeue := earliest(nextBoundary(timeline, now), notified.retryAfter)
+	if !slices.Equal(outcomes(status.Notifications), outcomes(notified.records)) {
+		// IntegrationsReady above summed up the programme's own deliveries as they were before these
+		// attempts: the next pass sums up their outcomes.
+		requeue = earliest(requeue, coalesce)
+	}
 	status.Notifications = notified.records
 	for _, failure := range notified.failures {
 		r.Recorder.Eventf(programme, nil, corev1.EventTypeWarning, mentoringv1alpha1.ReasonDeliveryFailed, "Notify", failure)
 	}
-	return ctrl.Result{RequeueAfter: earliest(nextBoundary(timeline, now), notified.retryAfter)}, nil
+	return ctrl.Result{RequeueAfter: requeue}, nil
 }
 
 // lastChange is when the programme's pairings last changed: the latest creation or end among them, as
