@@ -401,25 +401,11 @@ func expectSlackIsInert(t *testing.T, body []byte) {
 			t.Errorf("Slack message holds a live < or >: %q", text)
 		}
 	}
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		case map[string]any:
-			if v["type"] == "mrkdwn" && v["verbatim"] != true {
-				t.Errorf("Slack mrkdwn text is not verbatim: %v", v)
-			}
-			for _, e := range v {
-				walk(e)
-			}
+	eachJSONObject(t, body, func(v map[string]any) {
+		if v["type"] == "mrkdwn" && v["verbatim"] != true {
+			t.Errorf("Slack mrkdwn text is not verbatim: %v", v)
 		}
-	}
-	var doc any
-	_ = json.Unmarshal(body, &doc)
-	walk(doc)
+	})
 }
 
 // expectTeamsIsInert checks a Teams card: Markdown is read only in TextBlocks, which hold nothing but
@@ -428,6 +414,16 @@ func expectTeamsIsInert(t *testing.T, body []byte) {
 	t.Helper()
 	titles := []string{"Pairing proposed", "Pairing active", "Meeting scheduled", "Pairing ended", "Programme matched",
 		"Programme completed", "Participant unmatched"}
+	eachJSONObject(t, body, func(v map[string]any) {
+		if v["type"] == "TextBlock" && !slices.Contains(titles, v["text"].(string)) {
+			t.Errorf("Teams TextBlock, read as Markdown, holds variable text: %q", v["text"])
+		}
+	})
+}
+
+// eachJSONObject calls visit with every object in a JSON document, at any depth.
+func eachJSONObject(t *testing.T, body []byte, visit func(map[string]any)) {
+	t.Helper()
 	var walk func(any)
 	walk = func(v any) {
 		switch v := v.(type) {
@@ -436,9 +432,7 @@ func expectTeamsIsInert(t *testing.T, body []byte) {
 				walk(e)
 			}
 		case map[string]any:
-			if v["type"] == "TextBlock" && !slices.Contains(titles, v["text"].(string)) {
-				t.Errorf("Teams TextBlock, read as Markdown, holds variable text: %q", v["text"])
-			}
+			visit(v)
 			for _, e := range v {
 				walk(e)
 			}
