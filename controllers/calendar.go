@@ -18,6 +18,7 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/netguard"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/zones"
 )
 
 // calendarFinalizer keeps a Pairing until its meeting series is out of the calendar.
@@ -92,7 +93,7 @@ func caldavSettings(programme *mentoringv1alpha1.Programme) *mentoringv1alpha1.C
 // until the programme's end.
 func (s *pairingScope) slot() (calendar.Slot, error) {
 	person := func(p *mentoringv1alpha1.Participant) calendar.Person {
-		zone, _ := time.LoadLocation(string(p.Spec.Timezone))
+		zone, _ := zones.Load(string(p.Spec.Timezone))
 		return calendar.Person{Available: planner.Availability(p.Spec.Availability), Zone: zone}
 	}
 	return calendar.Choose(calendar.Request{
@@ -121,7 +122,7 @@ func (s *pairingScope) meetingStatus(slot calendar.Slot) *mentoringv1alpha1.Meet
 }
 
 func zoneOf(p *mentoringv1alpha1.Participant) *time.Location {
-	if zone, err := time.LoadLocation(string(p.Spec.Timezone)); err == nil {
+	if zone, err := zones.Load(string(p.Spec.Timezone)); err == nil {
 		return zone
 	}
 	return time.UTC

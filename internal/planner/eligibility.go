@@ -7,6 +7,7 @@ import (
 	"time"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/zones"
 )
 
 // Verdict says whether a participant can be matched, and why not.
@@ -27,7 +28,7 @@ type Verdict struct {
 // within the programme's topics, and paired before enrolment closed (after the deadline nobody gets a
 // first pairing; participants who had one stay eligible).
 func Eligibility(programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Participant, hadPairing bool, now time.Time) Verdict {
-	if _, err := time.LoadLocation(string(p.Spec.Timezone)); err != nil {
+	if _, err := zones.Load(string(p.Spec.Timezone)); err != nil {
 		return Verdict{Reason: mentoringv1alpha1.ReasonUnknownTimeZone, NeedsFix: true,
 			Message: fmt.Sprintf("Time zone %q is not a known IANA time zone: set spec.timezone to a name such as Europe/London.", p.Spec.Timezone)}
 	}

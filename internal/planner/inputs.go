@@ -11,6 +11,7 @@ import (
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/matching"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/weekly"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/zones"
 )
 
 // The API's defaults, applied here too, because the kubectl plugin reads manifests that no API server
@@ -73,7 +74,7 @@ func Participant(p *mentoringv1alpha1.Participant, verdict Verdict) matching.Par
 	if s.EmployeeID != "" {
 		out.IDs = append(out.IDs, s.EmployeeID)
 	}
-	if zone, err := time.LoadLocation(string(s.Timezone)); err == nil {
+	if zone, err := zones.Load(string(s.Timezone)); err == nil {
 		out.Zone = zone
 		out.Availability = Availability(s.Availability)
 	}

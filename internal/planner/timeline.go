@@ -5,6 +5,7 @@ import (
 	"time"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/zones"
 )
 
 // Timeline is a programme's schedule as instants. Dates are whole days in the schedule's time zone: the
@@ -27,7 +28,7 @@ func TimelineOf(programme *mentoringv1alpha1.Programme) (Timeline, error) {
 	if zone == "" {
 		zone = "UTC"
 	}
-	loc, err := time.LoadLocation(zone)
+	loc, err := zones.Load(zone)
 	if err != nil {
 		return Timeline{}, fmt.Errorf("schedule.timeZone %q is not a known IANA time zone", zone)
 	}
