@@ -40,8 +40,12 @@ type ProgrammeReconciler struct {
 	Clock    clock.PassiveClock
 	Options  controller.Options
 	Notifier *Notifier
+	// Wakeups are objects to reconcile at once: a webhook they wait for has recovered.
+	Wakeups <-chan event.GenericEvent
 	// Writers is the number of pairings and participants written at once.
 	Writers int
+
+	bursts *bursts
 }
 
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=programmes,verbs=list;watch;patch
@@ -55,6 +59,7 @@ func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	programme := &mentoringv1alpha1.Programme{}
 	err := r.Get(ctx, req.NamespacedName, programme)
 	if apierrors.IsNotFound(err) {
+		r.bursts.forget(req.NamespacedName)
 		return ctrl.Result{}, r.stallOrphans(ctx, req.NamespacedName)
 	}
 	if err != nil {
@@ -68,6 +73,12 @@ func (r *ProgrammeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 		controllerutil.AddFinalizer(programme, programmeFinalizer)
 		if err := r.Patch(ctx, programme, patch); err != nil {
 			return ctrl.Result{}, err
+		}
+	}
+	// A change to the programme's own spec is acted on at once; changes to its members wait to settle.
+	if programme.Status.ObservedGeneration == programme.Generation {
+		if wait := r.bursts.wait(req.NamespacedName); wait > 0 {
+			return ctrl.Result{RequeueAfter: wait}, nil
 		}
 	}
 
@@ -157,7 +168,7 @@ func (r *ProgrammeReconciler) reconcileMatching(ctx context.Context, programme *
 	if !slices.Equal(outcomes(status.Notifications), outcomes(notified.records)) {
 		// IntegrationsReady above summed up the programme's own deliveries as they were before these
 		// attempts: the next pass sums up their outcomes.
-		requeue = earliest(requeue, coalesce)
+		requeue = earliest(requeue, quiet)
 	}
 	status.Notifications = notified.records
 	for _, failure := range notified.failures {
@@ -290,26 +301,24 @@ func (r *ProgrammeReconciler) finalize(ctx context.Context, programme *mentoring
 	return ctrl.Result{}, r.Patch(ctx, programme, patch)
 }
 
-// coalesce is how long a change to a participant or pairing waits before the programme's matching
-// pass, so that a burst of changes (a GitOps sync of many participants) makes one pass instead of one
-// per object. Changes to the programme itself are acted on at once.
-const coalesce = time.Second
-
 // SetupWithManager watches Programmes, their Participants and their Pairings.
 func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	r.bursts = newBursts(time.Now)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&mentoringv1alpha1.Programme{}, builder.WithPredicates(changedByPeople)).
-		Watches(&mentoringv1alpha1.Participant{}, toProgrammeAfter(coalesce), builder.WithPredicates(predicate.Or(changedByPeople, deliveriesChanged))).
-		Watches(&mentoringv1alpha1.Pairing{}, toProgrammeAfter(coalesce), builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded,
+		Watches(&mentoringv1alpha1.Participant{}, r.toProgramme(), builder.WithPredicates(predicate.Or(changedByPeople, deliveriesChanged))).
+		Watches(&mentoringv1alpha1.Pairing{}, r.toProgramme(), builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded,
 			deliveriesChanged, conditionChanged(mentoringv1alpha1.CalendarSyncedCondition)))).
+		WatchesRawSource(wakeupSource(r.Wakeups)).
 		WithOptions(r.Options).
 		Named("programme").
 		Complete(r)
 }
 
-// toProgrammeAfter enqueues the programme a participant or pairing belongs to, after a delay; a
-// request already waiting keeps its earlier time, so a burst of events makes one request.
-func toProgrammeAfter(delay time.Duration) handler.EventHandler {
+// toProgramme records a change to a participant or pairing in its programme's burst and enqueues the
+// programme once the burst may have settled; a request already waiting keeps its earlier time, and
+// the pass itself waits for the rest of the burst.
+func (r *ProgrammeReconciler) toProgramme() handler.EventHandler {
 	enqueue := func(obj client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 		var programme string
 		switch o := obj.(type) {
@@ -318,7 +327,9 @@ func toProgrammeAfter(delay time.Duration) handler.EventHandler {
 		case *mentoringv1alpha1.Pairing:
 			programme = o.Spec.ProgrammeRef.Name
 		}
-		q.AddAfter(reconcile.Request{NamespacedName: client.ObjectKey{Namespace: obj.GetNamespace(), Name: programme}}, delay)
+		key := client.ObjectKey{Namespace: obj.GetNamespace(), Name: programme}
+		r.bursts.changed(key)
+		q.AddAfter(reconcile.Request{NamespacedName: key}, quiet)
 	}
 	return handler.Funcs{
 		CreateFunc: func(_ context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
