@@ -34,7 +34,7 @@ func (r *ProgrammeReconciler) apply(ctx context.Context, programme *mentoringv1a
 			if err != nil {
 				return false, err
 			}
-			writes.Go(func() error { return create(ctx, r.Client, pairing, programmeManager) })
+			writes.Go(func() error { return serverSideApply(ctx, r.Client, pairing, programmeManager) })
 		}
 		for i := range pairings {
 			current := &pairings[i]
