@@ -405,14 +405,14 @@ func startRealClockManager(t *testing.T, cfg *rest.Config, namespace string, opt
 }
 
 // failingReceiver starts a webhook receiver that answers status, and a manager on the real clock that
-// retries deliveries after one second, doubling up to maxDelay; then it creates a programme "prog"
-// notifying the receiver, and objs, in a new namespace.
-func failingReceiver(t *testing.T, status int, maxDelay time.Duration, objs ...client.Object) (string, *testenv.WebhookReceiver) {
+// retries deliveries as retries says; then it creates a programme "prog" notifying the receiver, and
+// objs, in a new namespace.
+func failingReceiver(t *testing.T, status int, retries webhook.Policy, objs ...client.Object) (string, *testenv.WebhookReceiver) {
 	t.Helper()
 	ns := newNamespace(t)
 	rcv := testenv.StartWebhookReceiver()
 	t.Cleanup(rcv.Close)
-	startRealClockManager(t, env.Config, ns, controllers.Options{DeliveryPolicy: webhook.Policy{BaseDelay: time.Second, MaxDelay: maxDelay}})
+	startRealClockManager(t, env.Config, ns, controllers.Options{DeliveryPolicy: retries})
 	rcv.Answer(testenv.WebhookFail, status)
 	prog := programme("prog")
 	prog.Spec.Integrations = &mentoringv1alpha1.Integrations{Webhooks: []mentoringv1alpha1.Webhook{hrWebhook()}}
@@ -422,7 +422,7 @@ func failingReceiver(t *testing.T, status int, maxDelay time.Duration, objs ...c
 
 func TestWebhookReceiverFailingThenHangingRecovers(t *testing.T) {
 	g := NewWithT(t)
-	ns, rcv := failingReceiver(t, 500, 3*time.Second, mentor("ada", "prog"), mentee("bob", "prog"), mentor("cy", "prog"), mentee("dee", "prog"))
+	ns, rcv := failingReceiver(t, 500, webhook.Policy{BaseDelay: time.Second, MaxDelay: 3 * time.Second}, mentor("ada", "prog"), mentee("bob", "prog"), mentor("cy", "prog"), mentee("dee", "prog"))
 
 	// 500: every delivery waits for a retry, and the conditions say why.
 	g.Eventually(func(g Gomega) {
@@ -479,6 +479,44 @@ func TestWebhookReceiverFailingThenHangingRecovers(t *testing.T) {
 	stats := rcv.Stats()
 	g.Expect(stats.Invalid).To(BeZero())
 	t.Logf("%d requests: %d answered 500, %d hung; %d distinct events, %d duplicates", stats.Attempts, stats.Failed, stats.Hung, stats.Distinct, stats.Duplicates)
+}
+
+func TestWebhookRecoveryRetriesWaitingDeliveriesAtOnce(t *testing.T) {
+	g := NewWithT(t)
+	// Retries wait one to two minutes.
+	ns, rcv := failingReceiver(t, 503, webhook.Policy{BaseDelay: 2 * time.Minute, MaxDelay: 2 * time.Minute},
+		mentor("ada", "prog"), mentee("bob", "prog"))
+	waiting := map[string]time.Time{}
+	g.Eventually(func(g Gomega) {
+		pairings := listPairings(g, ns)
+		g.Expect(pairings).To(HaveLen(1))
+		g.Expect(condition(pairings[0].Status.Conditions, "Notified")).To(Equal("Notified=False/DeliveryPending"))
+		// The first failed; the others wait for the same retry.
+		for _, r := range pairings[0].Status.Notifications {
+			g.Expect(r.State).To(Equal(mentoringv1alpha1.DeliveryPending))
+			g.Expect(r.NextAttemptTime).NotTo(BeNil())
+			waiting[r.ID] = r.NextAttemptTime.Time
+		}
+	}).Should(Succeed())
+
+	// The receiver is back, and accepts the events of a new pair: the deliveries that wait for a
+	// retry are sent at once, not at their next attempt.
+	rcv.Answer(testenv.WebhookAccept, 0)
+	create(t, ns, mentor("cy", "prog"), mentee("dee", "prog"))
+	g.Eventually(func(g Gomega) {
+		for _, r := range allRecords(g, ns) {
+			g.Expect(r.State).To(Equal(mentoringv1alpha1.DeliveryDelivered), "%s %s", r.Event, r.ID)
+		}
+	}).WithTimeout(4 * time.Minute).Should(Succeed())
+	checked := 0
+	for _, r := range allRecords(g, ns) {
+		if next, ok := waiting[r.ID]; ok {
+			g.Expect(r.LastAttemptTime.Time).To(BeTemporally("<", next), "%s was delivered at its retry time, not when the webhook recovered", r.Event)
+			checked++
+		}
+	}
+	g.Expect(checked).To(Equal(len(waiting)))
+	g.Expect(rcv.Stats().Invalid).To(BeZero())
 }
 
 func TestCalDAVServerKilledWhileSeriesAreWrittenMakesNoDuplicates(t *testing.T) {
@@ -627,7 +665,7 @@ func TestEveryMeetingChangeIsNotified(t *testing.T) {
 func TestProgrammeSeesParticipantDeliveries(t *testing.T) {
 	g := NewWithT(t)
 	// A mentee nobody can mentor: the only event is their participant.unmatched.
-	ns, rcv := failingReceiver(t, 503, 2*time.Second, mentee("lonely", "prog"))
+	ns, rcv := failingReceiver(t, 503, webhook.Policy{BaseDelay: time.Second, MaxDelay: 2 * time.Second}, mentee("lonely", "prog"))
 	g.Eventually(func(g Gomega) {
 		lonely := get(g, ns, "lonely", &mentoringv1alpha1.Participant{})
 		g.Expect(lonely.Status.Notifications).To(HaveLen(1))

@@ -29,9 +29,26 @@ type Notifier struct {
 	// Policy is how deliveries are retried.
 	Policy webhook.Policy
 	Clock  clock.PassiveClock
+	// Recovered is told when a webhook accepts a delivery after an attempt to it failed, so that the
+	// objects whose deliveries to it wait for a retry can be reconciled at once. It must not block.
+	Recovered func(programme client.ObjectKey, webhook string)
 
 	mu      sync.Mutex
 	senders map[[sha256.Size]byte]*webhook.Sender
+	// webhooks is what this process has seen of each programme's webhooks.
+	webhooks map[webhookKey]webhookHealth
+}
+
+// webhookKey names a programme's webhook.
+type webhookKey struct {
+	programme client.ObjectKey
+	webhook   string
+}
+
+// webhookHealth is whether the last attempt to a webhook failed, and when it last recovered.
+type webhookHealth struct {
+	failing     bool
+	recoveredAt time.Time
 }
 
 // notification is the outcome of one delivery pass over one object.
@@ -51,7 +68,7 @@ func (n *Notifier) Deliver(ctx context.Context, programme *mentoringv1alpha1.Pro
 		return notification{records: current}, nil
 	}
 	now := n.Clock.Now()
-	step := n.Policy.Plan(events, webhookTargets(programme), recordsFromAPI(current), now)
+	step := n.Policy.Plan(events, n.targets(programme), recordsFromAPI(current), now)
 	endpoints := map[string]*endpoint{}
 	var out notification
 	for d := range step.Due() {
@@ -72,6 +89,7 @@ func (n *Notifier) Deliver(ctx context.Context, programme *mentoringv1alpha1.Pro
 			result = ep.sender.Send(ctx, ep.url, request)
 			externalCalls.WithLabelValues("webhook", result.Class()).Inc()
 		}
+		n.observe(webhookKey{client.ObjectKeyFromObject(programme), d.Webhook}, result.Outcome, now)
 		if record := step.Report(d, result); record.State == webhook.StateFailed {
 			out.failures = append(out.failures, fmt.Sprintf("Webhook %s refused event %s (%s): %s; it is not retried.",
 				d.Webhook, d.Event.Type, d.Event.ID, record.LastResult))
@@ -82,6 +100,28 @@ func (n *Notifier) Deliver(ctx context.Context, programme *mentoringv1alpha1.Pro
 		out.retryAfter = max(next.Sub(now), time.Second)
 	}
 	return out, nil
+}
+
+// observe records the outcome of an attempt to a webhook, and tells Recovered when the webhook accepted
+// a delivery after failing.
+func (n *Notifier) observe(key webhookKey, outcome webhook.Outcome, now time.Time) {
+	n.mu.Lock()
+	health := n.webhooks[key]
+	recovered := health.failing && outcome == webhook.OutcomeDelivered
+	switch {
+	case outcome == webhook.OutcomeRetry:
+		health.failing = true
+	case recovered:
+		health = webhookHealth{recoveredAt: now}
+	}
+	if n.webhooks == nil {
+		n.webhooks = map[webhookKey]webhookHealth{}
+	}
+	n.webhooks[key] = health
+	n.mu.Unlock()
+	if recovered && n.Recovered != nil {
+		n.Recovered(key.programme, key.webhook)
+	}
 }
 
 // endpoint is a webhook ready to send to, or the result to report when it cannot be used.
@@ -165,11 +205,14 @@ func readSecretKey(ctx context.Context, c client.Reader, namespace string, ref m
 	return secret.Data[key], nil
 }
 
-// webhookTargets are the programme's webhooks as the outbox sees them; disabled ones wait.
-func webhookTargets(programme *mentoringv1alpha1.Programme) []webhook.Target {
+// targets are the programme's webhooks as the outbox sees them: disabled ones wait, and recovered ones
+// are retried at once.
+func (n *Notifier) targets(programme *mentoringv1alpha1.Programme) []webhook.Target {
+	n.mu.Lock()
+	defer n.mu.Unlock()
 	var targets []webhook.Target
 	for _, w := range webhooksOf(programme) {
-		t := webhook.Target{Name: w.Name}
+		t := webhook.Target{Name: w.Name, RecoveredAt: n.webhooks[webhookKey{client.ObjectKeyFromObject(programme), w.Name}].recoveredAt}
 		for _, e := range w.Events {
 			t.Events = append(t.Events, webhook.EventType(e))
 		}

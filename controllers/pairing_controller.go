@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -33,10 +34,12 @@ import (
 // external side effects.
 type PairingReconciler struct {
 	client.Client
-	Recorder  events.EventRecorder
-	Clock     clock.PassiveClock
-	Options   controller.Options
-	Notifier  *Notifier
+	Recorder events.EventRecorder
+	Clock    clock.PassiveClock
+	Options  controller.Options
+	Notifier *Notifier
+	// Wakeups are objects to reconcile at once: a webhook they wait for has recovered.
+	Wakeups   <-chan event.GenericEvent
 	Calendars Calendars
 }
 
@@ -322,6 +325,7 @@ func (r *PairingReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&mentoringv1alpha1.Pairing{}, builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded))).
 		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(r.programmePairings), builder.WithPredicates(changedByPeople)).
 		Watches(&mentoringv1alpha1.Participant{}, handler.EnqueueRequestsFromMapFunc(r.participantPairings), builder.WithPredicates(changedByPeople)).
+		WatchesRawSource(wakeupSource(r.Wakeups)).
 		WithOptions(r.Options).
 		Named("pairing").
 		Complete(r)

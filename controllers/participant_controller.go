@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -26,7 +27,9 @@ type ParticipantReconciler struct {
 	Recorder events.EventRecorder
 	Options  controller.Options
 	Notifier *Notifier
-	Feeds    Feeds
+	// Wakeups are objects to reconcile at once: a webhook they wait for has recovered.
+	Wakeups <-chan event.GenericEvent
+	Feeds   Feeds
 }
 
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants,verbs=list;watch
@@ -85,6 +88,7 @@ func (r *ParticipantReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&mentoringv1alpha1.Participant{}, builder.WithPredicates(predicate.Or(changedByPeople, conditionChanged(mentoringv1alpha1.MatchedCondition)))).
 		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(r.programmeParticipants), builder.WithPredicates(changedByPeople)).
+		WatchesRawSource(wakeupSource(r.Wakeups)).
 		WithOptions(r.Options).
 		Named("participant").
 		Complete(r)

@@ -34,13 +34,16 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	controllerOptions := controller.Options{MaxConcurrentReconciles: max(opts.Concurrency, 1)}
-	notifier := &Notifier{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback, Policy: opts.DeliveryPolicy, Clock: opts.Clock}
+	wake := newWakeups(ctx, mgr.GetClient())
+	notifier := &Notifier{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback, Policy: opts.DeliveryPolicy, Clock: opts.Clock,
+		Recovered: wake.recovered}
 	if err := (&ProgrammeReconciler{
 		Client:   mgr.GetClient(),
 		Recorder: mgr.GetEventRecorder("programme-controller"),
 		Clock:    opts.Clock,
 		Options:  controllerOptions,
 		Notifier: notifier,
+		Wakeups:  wake.programmes,
 		Writers:  16,
 	}).SetupWithManager(mgr); err != nil {
 		return err
@@ -50,6 +53,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Recorder: mgr.GetEventRecorder("participant-controller"),
 		Options:  controllerOptions,
 		Notifier: notifier,
+		Wakeups:  wake.participants,
 		Feeds:    Feeds{Secrets: mgr.GetAPIReader(), BaseURL: opts.FeedBaseURL},
 	}).SetupWithManager(mgr); err != nil {
 		return err
@@ -60,6 +64,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Clock:     opts.Clock,
 		Options:   controllerOptions,
 		Notifier:  notifier,
+		Wakeups:   wake.pairings,
 		Calendars: Calendars{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback},
 	}).SetupWithManager(mgr)
 }

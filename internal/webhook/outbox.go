@@ -57,6 +57,10 @@ type Target struct {
 	// Disabled webhooks (gone, or unusable because a Secret is missing) are not attempted: their
 	// deliveries stay pending, and are due as soon as the webhook is enabled again.
 	Disabled bool
+	// RecoveredAt is when the webhook last accepted a delivery after failing; zero if unknown. Pending
+	// deliveries last attempted before then are due at once instead of waiting out their backoff: the
+	// receiver is back.
+	RecoveredAt time.Time
 }
 
 // wants is true when the webhook receives events of type t.
@@ -105,7 +109,8 @@ type Step struct {
 // several, the latest counts) with the object's records for the given webhooks at time now.
 //   - An event a webhook wants and has no record of, or a record of an older event of its type: a new
 //     Pending record, due now.
-//   - A Pending record whose next attempt has come: due, unless older than MaxAge (then Failed).
+//   - A Pending record whose next attempt has come, or that failed before its webhook recovered: due,
+//     unless older than MaxAge (then Failed).
 //   - A Delivered or Failed record of the same event: nothing.
 //
 // Records of events no longer implied are kept while Delivered or Failed, as history within
@@ -140,8 +145,11 @@ func (p Policy) Plan(desired []Event, targets []Target, current []Record, now ti
 			k := recordKey{t.Name, e.Type}
 			r, ok := previous[k]
 			delete(previous, k)
-			if !ok || r.ID != e.ID {
+			switch {
+			case !ok || r.ID != e.ID:
 				r = Record{Webhook: t.Name, Event: e.Type, ID: e.ID, State: StatePending, NextAttemptTime: now.Truncate(time.Second)}
+			case r.State == StatePending && r.LastAttemptTime.Before(t.RecoveredAt.Truncate(time.Second)):
+				r.NextAttemptTime = now.Truncate(time.Second)
 			}
 			s.records = append(s.records, r)
 		}

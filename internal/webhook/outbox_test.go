@@ -187,6 +187,32 @@ func TestOutboxStopsOnRefusalsAndGone(t *testing.T) {
 	}
 }
 
+func TestOutboxRetriesAtOnceWhenTheWebhookRecovers(t *testing.T) {
+	events := pairingEvents()[:1]
+	policy := Policy{BaseDelay: time.Minute}
+	records, _, _ := pass(policy, events, []Target{{Name: "hr"}}, nil, t0, always(retry))
+	failedAt, next := records[0].LastAttemptTime, records[0].NextAttemptTime
+	if !next.After(t0.Add(10 * time.Second)) {
+		t.Fatalf("first retry at %v, want a backoff of at least 30s", next)
+	}
+	// The webhook accepted another delivery before this one failed: the backoff stands.
+	before := []Target{{Name: "hr", RecoveredAt: failedAt.Add(-time.Second)}}
+	if _, attempted, _ := pass(policy, events, before, records, t0.Add(10*time.Second), always(delivered)); len(attempted) != 0 {
+		t.Errorf("a recovery before the failure brought the retry forward")
+	}
+	// Another webhook recovered: the backoff stands.
+	other := []Target{{Name: "hr"}, {Name: "chat", Events: []EventType{PairingEnded}, RecoveredAt: t0.Add(5 * time.Second)}}
+	if _, attempted, _ := pass(policy, events, other, records, t0.Add(10*time.Second), always(delivered)); len(attempted) != 0 {
+		t.Errorf("another webhook's recovery brought the retry forward")
+	}
+	// It accepted a delivery since: the retry is due at once.
+	after := []Target{{Name: "hr", RecoveredAt: t0.Add(5 * time.Second)}}
+	records, attempted, _ := pass(policy, events, after, records, t0.Add(10*time.Second), always(delivered))
+	if len(attempted) != 1 || attempted[0].Attempt != 2 || records[0].State != StateDelivered || !records[0].LastAttemptTime.Before(next) {
+		t.Errorf("after the webhook recovered: attempted %+v, records %+v; want delivered before %v", attempted, records, next)
+	}
+}
+
 func TestOutboxDisabledWebhookWaits(t *testing.T) {
 	events := pairingEvents()[:2]
 	records, attempted, step := pass(Policy{}, events, []Target{{Name: "hr", Disabled: true}}, nil, t0, always(delivered))
