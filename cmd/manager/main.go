@@ -36,6 +36,7 @@ func main() {
 		allowLoopback  bool
 		feedAddr       string
 		feedBaseURL    string
+		pprofAddr      string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address of the metrics endpoint; 0 disables it.")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, to callers authorised by the API server.")
@@ -49,6 +50,7 @@ func main() {
 	flag.BoolVar(&allowLoopback, "allow-loopback", false, "Let webhooks and calendars reach loopback addresses (local development only).")
 	flag.StringVar(&feedAddr, "feed-bind-address", ":8082", "Address of the calendar feed server; 0 disables it.")
 	flag.StringVar(&feedBaseURL, "feed-base-url", "http://localhost:8082", "URL at which people's calendars reach the feed server; feed URLs start with it.")
+	flag.StringVar(&pprofAddr, "pprof-bind-address", "0", "Address of Go's profiling endpoints (/debug/pprof), for measurements; 0 disables them.")
 	zapOptions := zap.Options{}
 	zapOptions.BindFlags(flag.CommandLine)
 	flag.Parse()
@@ -79,6 +81,7 @@ func main() {
 		Scheme:                        scheme,
 		Metrics:                       metricsOptions,
 		HealthProbeBindAddress:        probeAddr,
+		PprofBindAddress:              pprofAddr,
 		LeaderElection:                leaderElection,
 		LeaderElectionID:              "reverse-mentoring-operator.mentoring.reverse-mentoring.dev",
 		LeaderElectionReleaseOnCancel: true,

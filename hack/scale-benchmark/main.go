@@ -6,17 +6,23 @@
 //     participant and made every pairing the planner plans for them;
 //  2. the reference: the manager is stopped and the same objects, the programme, its participants and
 //     the pairings the operator made, are created in another namespace: the raw time the API server
-//     needs for them.
+//     needs for them;
+//  3. the floor: the same objects created again in a third namespace, each followed by one write of
+//     the status the operator gave it: the least an operator that reports on every object must write.
 //
-// It prints both times, their ratio and the manager's peak memory. hack/scale-benchmark.sh builds the
-// manager and runs this with the sizes of issue 4.
+// It prints the times, the operator's ratio to each reference and the manager's peak memory.
+// hack/scale-benchmark.sh builds the manager and runs this with the sizes of issue 4. With -profile DIR
+// it also writes CPU profiles of the kube-apiserver and the manager over the operator's first
+// -profile-for, for go tool pprof.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,8 +30,11 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
@@ -36,21 +45,23 @@ import (
 func main() {
 	var (
 		participants, writers int
-		manager               string
-		timeout               time.Duration
+		manager, profile      string
+		timeout, profileFor   time.Duration
 	)
 	flag.IntVar(&participants, "participants", 10000, "Participants in the programme.")
 	flag.IntVar(&writers, "writers", 16, "Objects created at once, for both runs.")
 	flag.StringVar(&manager, "manager", "bin/manager", "The manager binary.")
 	flag.DurationVar(&timeout, "timeout", 30*time.Minute, "How long the operator may take.")
+	flag.StringVar(&profile, "profile", "", "Folder for CPU profiles of the kube-apiserver and the manager; none if empty.")
+	flag.DurationVar(&profileFor, "profile-for", time.Minute, "How long the profiles last from the apply.")
 	flag.Parse()
-	if err := run(participants, writers, manager, timeout); err != nil {
+	if err := run(participants, writers, manager, timeout, profiler{dir: profile, duration: profileFor}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(n, writers int, managerBinary string, timeout time.Duration) error {
+func run(n, writers int, managerBinary string, timeout time.Duration, profiles profiler) error {
 	env, err := testenv.StartProcessEnv()
 	if err != nil {
 		return err
@@ -65,11 +76,20 @@ func run(n, writers int, managerBinary string, timeout time.Duration) error {
 	fmt.Printf("Programme of %d participants; the planner makes %d pairings.\n", n, len(planned.Create))
 
 	logs := filepath.Join(os.TempDir(), "scale-benchmark-manager.log")
-	mgr, err := env.StartManager(testenv.ManagerOptions{Binary: managerBinary, Concurrency: 16}, logs)
+	pprofAddr, err := testenv.FreeLoopbackAddr()
+	if err != nil {
+		return err
+	}
+	mgr, err := env.StartManager(testenv.ManagerOptions{Binary: managerBinary, Concurrency: 16,
+		Args: []string{"--pprof-bind-address=" + pprofAddr}}, logs)
 	if err != nil {
 		return err
 	}
 	defer mgr.Kill()
+	if err := mgr.WaitMetrics(time.Minute); err != nil {
+		return err
+	}
+	profiled := profiles.start(env, pprofAddr)
 	objects := []client.Object{prog}
 	for i := range people {
 		objects = append(objects, &people[i])
@@ -93,18 +113,14 @@ func run(n, writers int, managerBinary string, timeout time.Duration) error {
 		return err
 	}
 	cpu := minus(cpuSeconds(map[string]int{"manager": mgr.Pid()}), before)
-	mgr.Kill()
-
-	var pairings mentoringv1alpha1.PairingList
-	if err := env.Client.List(ctx, &pairings, client.InNamespace("operator")); err != nil {
+	if err := profiled(); err != nil {
 		return err
 	}
-	reference := []client.Object{programme()}
-	for _, p := range testenv.Population("scale", n) {
-		reference = append(reference, &p)
-	}
-	for _, p := range pairings.Items {
-		reference = append(reference, &mentoringv1alpha1.Pairing{ObjectMeta: metav1.ObjectMeta{Name: p.Name}, Spec: p.Spec})
+	mgr.Kill()
+
+	reference, floor, err := references(ctx, env.Client, n)
+	if err != nil {
+		return err
 	}
 	before = cpuSeconds(map[string]int{})
 	started = time.Now()
@@ -113,20 +129,125 @@ func run(n, writers int, managerBinary string, timeout time.Duration) error {
 	}
 	raw := time.Since(started)
 	rawCPU := minus(cpuSeconds(map[string]int{}), before)
+	before = cpuSeconds(map[string]int{})
+	started = time.Now()
+	if err := createWithStatus(ctx, env.Client, "floor", floor, writers); err != nil {
+		return err
+	}
+	floorTime := time.Since(started)
+	floorCPU := minus(cpuSeconds(map[string]int{}), before)
 
-	fmt.Printf("%-34s %10s\n", "", "seconds")
-	fmt.Printf("%-34s %10.1f  (%d objects)\n", "raw create (reference)", raw.Seconds(), len(reference))
-	fmt.Printf("%-34s %10.1f\n", "operator: apply", created.Seconds())
-	fmt.Printf("%-34s %10.1f\n", "operator: apply to Programme Ready", operator.Seconds())
-	fmt.Printf("%-34s %10.2f  (target at most 2)\n", "ratio", operator.Seconds()/raw.Seconds())
-	fmt.Printf("%-34s %10d  MiB (target under 300)\n", "manager peak memory", peak>>20)
+	fmt.Printf("%-40s %10s\n", "", "seconds")
+	fmt.Printf("%-40s %10.1f  (%d objects)\n", "raw create (reference)", raw.Seconds(), len(reference))
+	fmt.Printf("%-40s %10.1f  (%d objects, then their status)\n", "raw create and status write (floor)", floorTime.Seconds(), len(floor))
+	fmt.Printf("%-40s %10.1f\n", "operator: apply", created.Seconds())
+	fmt.Printf("%-40s %10.1f\n", "operator: apply to Programme Ready", operator.Seconds())
+	fmt.Printf("%-40s %10.2f  (target at most 2)\n", "ratio to raw create", operator.Seconds()/raw.Seconds())
+	fmt.Printf("%-40s %10.2f\n", "ratio to the floor", operator.Seconds()/floorTime.Seconds())
+	fmt.Printf("%-40s %10d  MiB (target under 300)\n", "manager peak memory", peak>>20)
 	fmt.Println("\nWhat the manager did:")
 	fmt.Print(work)
-	fmt.Printf("\n%-16s %10s %10s\n", "CPU seconds", "operator", "raw")
+	fmt.Printf("\n%-16s %10s %10s %10s\n", "CPU seconds", "operator", "raw", "floor")
 	for _, name := range slices.Sorted(maps.Keys(cpu)) {
-		fmt.Printf("  %-14s %10.1f %10.1f\n", name, cpu[name], rawCPU[name])
+		fmt.Printf("  %-14s %10.1f %10.1f %10.1f\n", name, cpu[name], rawCPU[name], floorCPU[name])
 	}
 	return nil
+}
+
+// references are the objects of the two reference runs, from what the operator made: the programme,
+// its participants and the pairings the operator created, without status (raw) and with the status
+// the operator wrote (floor): the least any operator must write for the same outcome.
+func references(ctx context.Context, c client.Client, n int) (raw, floor []client.Object, err error) {
+	var programmes mentoringv1alpha1.ProgrammeList
+	var participants mentoringv1alpha1.ParticipantList
+	var pairings mentoringv1alpha1.PairingList
+	for _, list := range []client.ObjectList{&programmes, &participants, &pairings} {
+		if err := c.List(ctx, list, client.InNamespace("operator")); err != nil {
+			return nil, nil, err
+		}
+	}
+	raw = []client.Object{programme()}
+	for _, p := range testenv.Population("scale", n) {
+		raw = append(raw, &p)
+	}
+	for _, p := range programmes.Items {
+		floor = append(floor, &mentoringv1alpha1.Programme{ObjectMeta: metav1.ObjectMeta{Name: p.Name}, Spec: p.Spec, Status: p.Status})
+	}
+	for _, p := range participants.Items {
+		floor = append(floor, &mentoringv1alpha1.Participant{ObjectMeta: metav1.ObjectMeta{Name: p.Name}, Spec: p.Spec, Status: p.Status})
+	}
+	for _, p := range pairings.Items {
+		raw = append(raw, &mentoringv1alpha1.Pairing{ObjectMeta: metav1.ObjectMeta{Name: p.Name}, Spec: p.Spec})
+		floor = append(floor, &mentoringv1alpha1.Pairing{ObjectMeta: metav1.ObjectMeta{Name: p.Name, Labels: p.Labels}, Spec: p.Spec, Status: p.Status})
+	}
+	return raw, floor, nil
+}
+
+// createWithStatus creates the namespace and copies of the objects in it, each followed by a write of
+// its status, writers at a time.
+func createWithStatus(ctx context.Context, c client.Client, namespace string, objs []client.Object, writers int) error {
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: namespace}}); err != nil {
+		return err
+	}
+	return testenv.Parallel(writers, objs, func(obj client.Object) error {
+		withStatus := obj.DeepCopyObject().(client.Object)
+		withStatus.SetNamespace(namespace)
+		created := withStatus.DeepCopyObject().(client.Object)
+		if err := c.Create(ctx, created); err != nil {
+			return fmt.Errorf("creating %s: %w", obj.GetName(), err)
+		}
+		withStatus.SetResourceVersion(created.GetResourceVersion())
+		withStatus.SetUID(created.GetUID())
+		withStatus.SetCreationTimestamp(created.GetCreationTimestamp())
+		// created has the status the API server kept on create: none.
+		return c.Status().Patch(ctx, withStatus, client.MergeFrom(created))
+	})
+}
+
+// profiler takes CPU profiles of the kube-apiserver and the manager, if dir is set.
+type profiler struct {
+	dir      string
+	duration time.Duration
+}
+
+// start starts both profiles and returns a function that waits for them and writes them to the
+// folder.
+func (p profiler) start(env *testenv.ProcessEnv, managerPprof string) func() error {
+	if p.dir == "" {
+		return func() error { return nil }
+	}
+	query := fmt.Sprintf("/debug/pprof/profile?seconds=%d", int(p.duration.Seconds()))
+	apiserver, err := rest.HTTPClientFor(env.Config)
+	if err != nil {
+		return func() error { return err }
+	}
+	var profiles errgroup.Group
+	fetch := func(name string, c *http.Client, url string) {
+		profiles.Go(func() error {
+			resp, err := c.Get(url)
+			if err != nil {
+				return err
+			}
+			defer func() { _ = resp.Body.Close() }()
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("profiling the %s: %s", name, resp.Status)
+			}
+			body, err := io.ReadAll(resp.Body)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(p.dir, name+".pprof"), body, 0o644)
+		})
+	}
+	fetch("kube-apiserver", apiserver, strings.TrimSuffix(env.Config.Host, "/")+query)
+	fetch("manager", http.DefaultClient, "http://"+managerPprof+query)
+	return func() error {
+		if err := profiles.Wait(); err != nil {
+			return err
+		}
+		fmt.Printf("CPU profiles in %s: go tool pprof -top %s\n", p.dir, filepath.Join(p.dir, "kube-apiserver.pprof"))
+		return nil
+	}
 }
 
 // minus subtracts the CPU seconds each process had used before.

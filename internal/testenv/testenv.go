@@ -55,6 +55,8 @@ func start(configure func(*envtest.Environment)) (*Env, error) {
 		ErrorIfCRDPathMissing: true,
 		BinaryAssetsDirectory: assets,
 	}
+	// As in a cluster, where it is on by default, /debug/pprof serves profiles to an administrator.
+	env.ControlPlane.GetAPIServer().Configure().Set("profiling", "true")
 	configure(env)
 	cfg, err := env.Start()
 	if err != nil {
