@@ -34,6 +34,15 @@ var pairingEnded = predicate.Funcs{
 	},
 }
 
+// pairingReconciled lets through updates in which the pairing controller has caught up with a
+// pairing's spec: the programme is Ready only once it has for every pairing.
+var pairingReconciled = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		before, after := e.ObjectOld.(*mentoringv1alpha1.Pairing), e.ObjectNew.(*mentoringv1alpha1.Pairing)
+		return before.Status.ObservedGeneration != after.Status.ObservedGeneration
+	},
+}
+
 // conditionChanged lets through updates that change the status or reason of one of the conditions,
 // which one controller writes and another acts on.
 func conditionChanged(types ...string) predicate.Funcs {

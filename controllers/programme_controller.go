@@ -144,12 +144,18 @@ func (r *ProgrammeReconciler) reconcileMatching(ctx context.Context, programme *
 	integrations, reason, message := health.condition()
 	conditions.set(mentoringv1alpha1.IntegrationsReadyCondition, integrations, reason, message)
 	stage, stageMessage := programmeStage(programme, timeline, now)
+	waiting := unreconciled(pairings)
+	if !programme.Spec.Suspend {
+		waiting += len(plan.Create) // made by this pass
+	}
 	switch {
 	case len(health.stalled) > 0:
 		warnOnce(r.Recorder, programme, programme.Status.Conditions, reason, message)
 		conditions.stalled(reason, message)
 	case len(health.retrying) > 0:
 		conditions.reconciling(reason, message)
+	case waiting > 0:
+		conditions.reconciling(mentoringv1alpha1.ReasonProgressing, fmt.Sprintf("%d pairings are not reconciled yet.", waiting))
 	default:
 		conditions.ready(stage, stageMessage)
 	}
@@ -189,6 +195,18 @@ func lastChange(pairings []mentoringv1alpha1.Pairing) time.Time {
 		}
 	}
 	return last
+}
+
+// unreconciled counts the pairings whose own controller has not yet acted on their spec: their score,
+// meeting, calendar and notifications are not known yet.
+func unreconciled(pairings []mentoringv1alpha1.Pairing) int {
+	n := 0
+	for _, p := range pairings {
+		if p.DeletionTimestamp.IsZero() && p.Status.ObservedGeneration != p.Generation {
+			n++
+		}
+	}
+	return n
 }
 
 // earliest is the shorter of two requeue delays, where zero means none.
@@ -303,12 +321,13 @@ func (r *ProgrammeReconciler) finalize(ctx context.Context, programme *mentoring
 
 // SetupWithManager watches Programmes, their Participants and their Pairings.
 func (r *ProgrammeReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	// Bursts are timed by when events arrive, on the real clock, whatever clock the schedule uses.
 	r.bursts = newBursts(time.Now)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&mentoringv1alpha1.Programme{}, builder.WithPredicates(changedByPeople)).
 		Watches(&mentoringv1alpha1.Participant{}, r.toProgramme(), builder.WithPredicates(predicate.Or(changedByPeople, deliveriesChanged))).
 		Watches(&mentoringv1alpha1.Pairing{}, r.toProgramme(), builder.WithPredicates(predicate.Or(changedByPeople, pairingEnded,
-			deliveriesChanged, conditionChanged(mentoringv1alpha1.CalendarSyncedCondition)))).
+			pairingReconciled, deliveriesChanged, conditionChanged(mentoringv1alpha1.CalendarSyncedCondition)))).
 		WatchesRawSource(wakeupSource(r.Wakeups)).
 		WithOptions(r.Options).
 		Named("programme").

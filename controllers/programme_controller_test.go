@@ -104,6 +104,13 @@ func TestProgrammeMatchesThirtyParticipants(t *testing.T) {
 	create(t, ns, objects(people)...)
 	create(t, ns, programme("prog"))
 
+	// The programme is Ready only once every pairing's own controller has acted on it.
+	g.Eventually(func(g Gomega) {
+		g.Expect(condition(get(g, ns, "prog", &mentoringv1alpha1.Programme{}).Status.Conditions, "Ready")).To(HavePrefix("Ready=True/"))
+	}).Should(Succeed())
+	for _, p := range listPairings(g, ns) {
+		g.Expect(p.Status.ObservedGeneration).To(Equal(p.Generation), "the programme was Ready before pairing %s was reconciled", p.Name)
+	}
 	programme := programmeReady(t, ns, "prog")
 	pairings := listPairings(g, ns)
 	expectConstraintsHold(t, ns, people, pairings)
