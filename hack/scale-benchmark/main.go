@@ -45,12 +45,13 @@ import (
 func main() {
 	var (
 		participants, writers int
-		manager, profile      string
+		profile               string
 		timeout, profileFor   time.Duration
+		manager               testenv.ManagerOptions
 	)
 	flag.IntVar(&participants, "participants", 10000, "Participants in the programme.")
 	flag.IntVar(&writers, "writers", 16, "Objects created at once, for both runs.")
-	flag.StringVar(&manager, "manager", "bin/manager", "The manager binary.")
+	manager.AddFlags(flag.CommandLine)
 	flag.DurationVar(&timeout, "timeout", 30*time.Minute, "How long the operator may take.")
 	flag.StringVar(&profile, "profile", "", "Folder for CPU profiles of the kube-apiserver and the manager; none if empty.")
 	flag.DurationVar(&profileFor, "profile-for", time.Minute, "How long the profiles last from the apply.")
@@ -61,7 +62,7 @@ func main() {
 	}
 }
 
-func run(n, writers int, managerBinary string, timeout time.Duration, profiles profiler) error {
+func run(n, writers int, manager testenv.ManagerOptions, timeout time.Duration, profiles profiler) error {
 	env, err := testenv.StartProcessEnv()
 	if err != nil {
 		return err
@@ -80,8 +81,8 @@ func run(n, writers int, managerBinary string, timeout time.Duration, profiles p
 	if err != nil {
 		return err
 	}
-	mgr, err := env.StartManager(testenv.ManagerOptions{Binary: managerBinary, Concurrency: 16,
-		Args: []string{"--pprof-bind-address=" + pprofAddr}}, logs)
+	manager.Args = append(manager.Args, "--pprof-bind-address="+pprofAddr)
+	mgr, err := env.StartManager(manager, logs)
 	if err != nil {
 		return err
 	}
