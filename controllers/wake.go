@@ -44,24 +44,21 @@ func (w *wakeups) recovered(programme client.ObjectKey, webhookName string) {
 }
 
 func (w *wakeups) wake(programme client.ObjectKey, webhookName string) error {
-	var participants mentoringv1alpha1.ParticipantList
-	var pairings mentoringv1alpha1.PairingList
-	for _, list := range []client.ObjectList{&participants, &pairings} {
-		if err := w.reader.List(w.ctx, list, client.InNamespace(programme.Namespace), client.MatchingFields{programmeIndex: programme.Name}); err != nil {
-			return err
-		}
-	}
 	owner := &mentoringv1alpha1.Programme{}
 	owner.Namespace, owner.Name = programme.Namespace, programme.Name
+	participants, pairings, err := programmeMembers(w.ctx, w.reader, owner)
+	if err != nil {
+		return err
+	}
 	w.send(w.programmes, owner)
-	for i := range participants.Items {
-		if waitsFor(participants.Items[i].Status.Notifications, webhookName) {
-			w.send(w.participants, &participants.Items[i])
+	for i := range participants {
+		if waitsFor(participants[i].Status.Notifications, webhookName) {
+			w.send(w.participants, &participants[i])
 		}
 	}
-	for i := range pairings.Items {
-		if waitsFor(pairings.Items[i].Status.Notifications, webhookName) {
-			w.send(w.pairings, &pairings.Items[i])
+	for i := range pairings {
+		if waitsFor(pairings[i].Status.Notifications, webhookName) {
+			w.send(w.pairings, &pairings[i])
 		}
 	}
 	return nil
