@@ -36,6 +36,22 @@ func BenchmarkMatch10000(b *testing.B) {
 	}
 }
 
+// BenchmarkMatchSettled is a pass over a programme of 10,000 participants after its rollout: every
+// pair of the first pass is an active pairing, and a pass must keep them and find nothing to add.
+func BenchmarkMatchSettled(b *testing.B) {
+	in := matchingtest.Generate(1, matchingtest.Options{Mentees: 6000, Mentors: 4000})
+	for _, p := range matching.Match(in).Pairs {
+		in.Pairings = append(in.Pairings, matching.Pairing{Name: p.Mentor + "-" + p.Mentee, Mentor: p.Mentor, Mentee: p.Mentee, State: matching.Active})
+	}
+	var r matching.Result
+	for b.Loop() {
+		r = matching.Match(in)
+	}
+	if len(r.Pairs) != len(in.Pairings) {
+		b.Fatalf("the pass made %d pairs from %d active pairings", len(r.Pairs), len(in.Pairings))
+	}
+}
+
 // BenchmarkMatchObjectives compares the objectives on a mid-sized programme.
 func BenchmarkMatchObjectives(b *testing.B) {
 	for _, o := range []matching.Objective{matching.MaxParticipation, matching.MaxScore} {

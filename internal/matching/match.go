@@ -135,8 +135,13 @@ func (m *matcher) fill() {
 
 // fillConsistently fills the free capacity with the rest of the optimum the programme would have if
 // the matcher's active pairings were free, when that optimum holds all of them; else it solves for the
-// free people alone.
+// free people alone. Either way only free mentees and mentors with free capacity take new pairs, so
+// when no allowed pair joins them, as in a programme where everyone is paired, there is nothing to
+// solve.
 func (m *matcher) fillConsistently(pairings []Pairing) {
+	if !m.canPair(m.free()) {
+		return
+	}
 	active := map[[2]string]bool{}
 	for _, p := range m.pairs {
 		if !p.Pinned {
@@ -176,6 +181,15 @@ func (m *matcher) free() (rows, cols []*person) {
 		}
 	}
 	return rows, cols
+}
+
+// canPair reports whether any of the rows may be paired with any of the columns.
+func (m *matcher) canPair(rows, cols []*person) bool {
+	if len(rows) == 0 || len(cols) == 0 {
+		return false
+	}
+	columns, _ := m.fast().edges(rows, cols)
+	return slices.ContainsFunc(columns, func(c []int32) bool { return len(c) > 0 })
 }
 
 // unassignedUnits is the cost, in hundredths of a point, of leaving one of rows mentees unmatched: a
