@@ -45,9 +45,12 @@ func SetupIndexes(ctx context.Context, mgr manager.Manager) error {
 	})
 }
 
-// programmeMembers lists the Participants and Pairings of a programme.
+// programmeMembers lists the Participants and Pairings of a programme. They share their fields with
+// the cache, which is not copied for every pass over a large programme: read them, and deep-copy one
+// before changing it.
 func programmeMembers(ctx context.Context, c client.Reader, programme *mentoringv1alpha1.Programme) ([]mentoringv1alpha1.Participant, []mentoringv1alpha1.Pairing, error) {
-	in := []client.ListOption{client.InNamespace(programme.Namespace), client.MatchingFields{programmeIndex: programme.Name}}
+	in := []client.ListOption{client.InNamespace(programme.Namespace), client.MatchingFields{programmeIndex: programme.Name},
+		client.UnsafeDisableDeepCopy}
 	var participants mentoringv1alpha1.ParticipantList
 	if err := c.List(ctx, &participants, in...); err != nil {
 		return nil, nil, err

@@ -139,7 +139,7 @@ func programmeOwnedParticipantStatus(p *mentoringv1alpha1.Participant) *mentorin
 	return &mentoringv1alpha1.ParticipantStatus{
 		ObservedGeneration: p.Status.ObservedGeneration,
 		Conditions:         slices.Clone(p.Status.Conditions),
-		Pairings:           p.Status.Pairings,
+		Pairings:           slices.Clone(p.Status.Pairings),
 		ActivePairings:     p.Status.ActivePairings,
 	}
 }

@@ -68,7 +68,8 @@ func Input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alp
 	if err != nil {
 		return matching.Input{}, err
 	}
-	in := matching.Input{Policy: Policy(programme, timeline)}
+	in := matching.Input{Policy: Policy(programme, timeline), Participants: make([]matching.Participant, 0, len(participants)),
+		Pairings: make([]matching.Pairing, 0, len(pairings))}
 	in.Policy.Closed = !timeline.Enrolling(now)
 	if programme.Spec.Suspend {
 		in.Policy.Closed, in.Policy.ClosedReason = true, &matching.Reason{Reason: mentoringv1alpha1.ReasonSuspended,
