@@ -13,7 +13,7 @@
 // It prints the times, the operator's ratio to each reference and the manager's peak memory.
 // hack/scale-benchmark.sh builds the manager and runs this with the sizes of issue 4. With -profile DIR
 // it also writes CPU profiles of the kube-apiserver and the manager over the operator's first
-// -profile-for, for go tool pprof.
+// -profile-for, and the manager's allocations until the programme is Ready, for go tool pprof.
 package main
 
 import (
@@ -246,7 +246,13 @@ func (p profiler) start(env *testenv.ProcessEnv, managerPprof string) func() err
 		if err := profiles.Wait(); err != nil {
 			return err
 		}
-		fmt.Printf("CPU profiles in %s: go tool pprof -top %s\n", p.dir, filepath.Join(p.dir, "kube-apiserver.pprof"))
+		// The manager's allocations since it started, by where they were made.
+		fetch("manager-heap", http.DefaultClient, "http://"+managerPprof+"/debug/pprof/heap")
+		if err := profiles.Wait(); err != nil {
+			return err
+		}
+		fmt.Printf("CPU profiles in %s: go tool pprof -top %s; the manager's allocations: go tool pprof -sample_index=alloc_space -top %s\n",
+			p.dir, filepath.Join(p.dir, "kube-apiserver.pprof"), filepath.Join(p.dir, "manager-heap.pprof"))
 		return nil
 	}
 }
