@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Go, when it is missing: Debian's Radicale (the CalDAV server the
-# tests start) and SciPy (the reference solver the matcher is compared with), and the npm packages of
-# the independent format checkers (ical.js, standardwebhooks, adaptivecards). Safe to run again.
+# tests start), SciPy (the reference solver the matcher is compared with), aiosmtpd (the SMTP server
+# the email tests start) and Chromium (the browser pages and reports are rendered in), and the npm
+# packages of the independent format checkers (ical.js, standardwebhooks, adaptivecards). Safe to run
+# again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { printf '[test-deps] %s\n' "$*" >&2; }
@@ -9,6 +11,8 @@ log() { printf '[test-deps] %s\n' "$*" >&2; }
 need=()
 /usr/bin/python3 -c 'import radicale' 2>/dev/null || need+=(python3-radicale)
 /usr/bin/python3 -c 'import scipy.optimize' 2>/dev/null || need+=(python3-scipy)
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
 if ((${#need[@]})); then
   log "installing ${need[*]} with apt-get"
   sudo=""; [[ $(id -u) == 0 ]] || sudo="sudo"
