@@ -12,7 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
-	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers"
+	objstatus "github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/hack/argocd"
 )
 
@@ -55,7 +55,7 @@ func TestKstatusNeverLies(t *testing.T) {
 			u := toUnstructured(g, obj)
 			observed, _, _ := unstructured.NestedInt64(u.Object, "status", "observedGeneration")
 			g.Expect(observed).To(Equal(obj.GetGeneration()), "%T %s not reconciled", obj, obj.GetName())
-			g.Expect(meta.FindStatusCondition(controllers.ConditionsOf(obj), "Reconciling")).To(BeNil(), "%T %s still reconciling", obj, obj.GetName())
+			g.Expect(meta.FindStatusCondition(objstatus.ConditionsOf(obj), "Reconciling")).To(BeNil(), "%T %s still reconciling", obj, obj.GetName())
 		}
 		g.Expect(len(listPairings(g, ns))).To(BeNumerically(">=", 3))
 	}).Should(Succeed())
@@ -64,8 +64,8 @@ func TestKstatusNeverLies(t *testing.T) {
 	for _, obj := range allObjects(g, namespaces...) {
 		result, err := status.Compute(toUnstructured(g, obj))
 		g.Expect(err).NotTo(HaveOccurred())
-		stalled := meta.IsStatusConditionTrue(controllers.ConditionsOf(obj), "Stalled")
-		ready := meta.IsStatusConditionTrue(controllers.ConditionsOf(obj), "Ready")
+		stalled := meta.IsStatusConditionTrue(objstatus.ConditionsOf(obj), "Stalled")
+		ready := meta.IsStatusConditionTrue(objstatus.ConditionsOf(obj), "Ready")
 		health, _, err := argocd.Health(withKind(g, obj))
 		g.Expect(err).NotTo(HaveOccurred())
 		switch {
@@ -76,7 +76,7 @@ func TestKstatusNeverLies(t *testing.T) {
 			g.Expect(result.Status).To(Equal(status.CurrentStatus), "%T %s says Ready", obj, obj.GetName())
 			g.Expect(health).To(BeElementOf("Healthy", "Suspended"), "%T %s says Ready", obj, obj.GetName())
 		default:
-			t.Errorf("%T %s settled neither Ready nor Stalled: %v", obj, obj.GetName(), controllers.ConditionsOf(obj))
+			t.Errorf("%T %s settled neither Ready nor Stalled: %v", obj, obj.GetName(), objstatus.ConditionsOf(obj))
 		}
 		seen[result.Status]++
 	}

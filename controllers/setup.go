@@ -1,12 +1,25 @@
+// Package controllers wires the operator's controllers into a manager. Each kind's reconciler lives in
+// its own package (programme, participant, pairing); what they share lives below them, in
+// controllers/internal, and never calls back into a reconciler. docs/architecture.md tells which
+// controller owns which status field and how data flows between them.
 package controllers
 
 import (
 	"context"
+	"net/http"
 
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/feeds"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/meetings"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/pairing"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/participant"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/programme"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
@@ -30,41 +43,47 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if opts.Clock == nil {
 		opts.Clock = clock.RealClock{}
 	}
-	if err := SetupIndexes(ctx, mgr); err != nil {
+	if err := watch.SetupIndexes(ctx, mgr); err != nil {
 		return err
 	}
 	controllerOptions := controller.Options{MaxConcurrentReconciles: max(opts.Concurrency, 1)}
-	wake := newWakeups(ctx, mgr.GetClient())
-	notifier := &Notifier{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback, Policy: opts.DeliveryPolicy, Clock: opts.Clock,
-		Recovered: wake.recovered}
-	if err := (&ProgrammeReconciler{
+	wakeups := notify.NewWakeups(ctx)
+	notifier := &notify.Notifier{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback, Policy: opts.DeliveryPolicy,
+		Clock: opts.Clock, Recovered: wakeups.Recovered}
+	if err := (&programme.Reconciler{
 		Client:   mgr.GetClient(),
 		Recorder: mgr.GetEventRecorder("programme-controller"),
 		Clock:    opts.Clock,
 		Options:  controllerOptions,
 		Notifier: notifier,
-		Wakeups:  wake.programmes,
+		Wakeups:  wakeups.Programmes,
 		Writers:  16,
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
-	if err := (&ParticipantReconciler{
+	if err := (&participant.Reconciler{
 		Client:   mgr.GetClient(),
 		Recorder: mgr.GetEventRecorder("participant-controller"),
 		Options:  controllerOptions,
 		Notifier: notifier,
-		Wakeups:  wake.participants,
-		Feeds:    Feeds{Secrets: mgr.GetAPIReader(), BaseURL: opts.FeedBaseURL},
+		Wakeups:  wakeups.Participants,
+		Feeds:    feeds.Secrets{Reader: mgr.GetAPIReader(), BaseURL: opts.FeedBaseURL},
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
-	return (&PairingReconciler{
+	return (&pairing.Reconciler{
 		Client:    mgr.GetClient(),
 		Recorder:  mgr.GetEventRecorder("pairing-controller"),
 		Clock:     opts.Clock,
 		Options:   controllerOptions,
 		Notifier:  notifier,
-		Wakeups:   wake.pairings,
-		Calendars: Calendars{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback},
+		Wakeups:   wakeups.Pairings,
+		Calendars: meetings.Calendars{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback},
 	}).SetupWithManager(mgr)
+}
+
+// FeedHandler is the manager's calendar feed server: it reads participants, programmes and pairings
+// through c (the manager's cache) and feed Secrets through secrets (the API server).
+func FeedHandler(c, secrets client.Reader, clk clock.PassiveClock) http.Handler {
+	return feeds.Handler(c, secrets, clk)
 }

@@ -59,6 +59,9 @@ const (
 	ReasonRunning = "Running"
 	// ReasonCompleted means the programme has ended; nothing more is scheduled.
 	ReasonCompleted = "Completed"
+	// ReasonMembersChanged means participants or pairings changed since the last matching pass: the
+	// programme is Reconciling until a pass has matched them, once the changes have settled.
+	ReasonMembersChanged = "MembersChanged"
 )
 
 // Participant reasons.
@@ -96,6 +99,9 @@ const (
 	ReasonConstraintsMet = "ConstraintsMet"
 	// ReasonConstraintViolated means the pair breaks a hard constraint; the message says which.
 	ReasonConstraintViolated = "ConstraintViolated"
+	// ReasonEnding means a pairing the matcher made no longer fits the programme's rules (a participant
+	// paused or changed); the programme controller is ending it.
+	ReasonEnding = "Ending"
 )
 
 // Integration reasons.

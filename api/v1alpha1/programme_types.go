@@ -443,6 +443,17 @@ type ProgrammeStatus struct {
 	// +optional
 	LastMatchTime *metav1.Time `json:"lastMatchTime,omitempty"`
 
+	// observedMembers is what the last matching pass accounted for. While the programme's
+	// participants and pairings differ from it, the programme is not Ready.
+	// +optional
+	ObservedMembers *ObservedMembers `json:"observedMembers,omitempty"`
+
+	// lastHandledReconcileAt is the value of the reconcile-requested-at annotation that the last
+	// matching pass acted on.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	LastHandledReconcileAt string `json:"lastHandledReconcileAt,omitempty"`
+
 	// unmatchedParticipants lists, by name, up to 50 participants left without a pairing and why;
 	// `kubectl mentoring explain` tells more.
 	// +optional
@@ -465,6 +476,26 @@ type ProgrammeStatus struct {
 	// +listMapKey=event
 	// +kubebuilder:validation:MaxItems=64
 	Notifications []Notification `json:"notifications,omitempty"`
+}
+
+// ObservedMembers is the programme's participants and pairings as a matching pass accounted for them,
+// its own writes included.
+type ObservedMembers struct {
+	// participants is the number of Participants of the programme.
+	// +required
+	Participants int32 `json:"participants"`
+
+	// pairings is the number of Pairings of the programme, ended ones included.
+	// +required
+	Pairings int32 `json:"pairings"`
+
+	// digest fingerprints every member as the pass left it (a participant's name, UID and generation;
+	// a pairing's name, people and generation, whether a person wrote it and whether it ended; for both,
+	// whether it is being deleted) and the programme's stage (enrolling, closed or completed). A change to
+	// any of them changes it.
+	// +required
+	// +kubebuilder:validation:MaxLength=64
+	Digest string `json:"digest"`
 }
 
 // UnmatchedParticipant is a participant without a pairing, and why.

@@ -148,7 +148,9 @@ func (p Policy) Plan(desired []Event, targets []Target, current []Record, now ti
 			switch {
 			case !ok || r.ID != e.ID:
 				r = Record{Webhook: t.Name, Event: e.Type, ID: e.ID, State: StatePending, NextAttemptTime: now.Truncate(time.Second)}
-			case r.State == StatePending && r.LastAttemptTime.Before(t.RecoveredAt.Truncate(time.Second)):
+			case r.State == StatePending && r.LastAttemptTime.Before(t.RecoveredAt):
+				// LastAttemptTime is kept in whole seconds, rounded down: an attempt in the same second as
+				// the recovery counts as before it, so a retry may come one attempt early, never minutes late.
 				r.NextAttemptTime = now.Truncate(time.Second)
 			}
 			s.records = append(s.records, r)

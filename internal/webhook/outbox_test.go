@@ -205,6 +205,13 @@ func TestOutboxRetriesAtOnceWhenTheWebhookRecovers(t *testing.T) {
 	if _, attempted, _ := pass(policy, events, other, records, t0.Add(10*time.Second), always(delivered)); len(attempted) != 0 {
 		t.Errorf("another webhook's recovery brought the retry forward")
 	}
+	// It accepted a delivery in the same second as the failure, after it: the retry is due at once,
+	// although status keeps the failure's time in whole seconds. (It waited out its backoff when the
+	// recovery time was rounded down too.)
+	sameSecond := []Target{{Name: "hr", RecoveredAt: failedAt.Add(900 * time.Millisecond)}}
+	if _, attempted, _ := pass(policy, events, sameSecond, records, t0.Add(time.Second), always(delivered)); len(attempted) != 1 {
+		t.Errorf("a recovery in the same second as the failure did not bring the retry forward")
+	}
 	// It accepted a delivery since: the retry is due at once.
 	after := []Target{{Name: "hr", RecoveredAt: t0.Add(5 * time.Second)}}
 	records, attempted, _ := pass(policy, events, after, records, t0.Add(10*time.Second), always(delivered))

@@ -1,23 +1,18 @@
-package controllers
+package programme
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/netguard"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
@@ -52,6 +47,19 @@ func (h *integrationsHealth) condition() (metav1.ConditionStatus, string, string
 	return metav1.ConditionFalse, h.reason, strings.Join(append(h.stalled, h.retrying...), " ")
 }
 
+// integrations sums up, from what the pairings and participants report, how the programme's calendar
+// and webhooks stand. It owns the IntegrationsReady condition and status.webhooks.
+func (r *Reconciler) integrations(ctx context.Context, p *pass) error {
+	p.integrations = &integrationsHealth{}
+	calendarHealth(p.pairings, p.integrations)
+	if err := r.webhookHealth(ctx, p); err != nil {
+		return fmt.Errorf("checking the webhooks: %w", err)
+	}
+	condition, reason, message := p.integrations.condition()
+	p.conditions.Set(mentoringv1alpha1.IntegrationsReadyCondition, condition, reason, message)
+	return nil
+}
+
 // calendarHealth folds the pairings' CalendarSynced conditions into the programme's integration health:
 // refused credentials or missing settings need a person; an unreachable server is retried.
 func calendarHealth(pairings []mentoringv1alpha1.Pairing, health *integrationsHealth) {
@@ -75,108 +83,67 @@ func calendarHealth(pairings []mentoringv1alpha1.Pairing, health *integrationsHe
 
 // webhookHealth computes status.webhooks from the delivery records of the programme, its pairings and
 // its participants, and checks every webhook's Secrets and address.
-func (r *ProgrammeReconciler) webhookHealth(ctx context.Context, programme *mentoringv1alpha1.Programme, records []mentoringv1alpha1.Notification,
-	status *mentoringv1alpha1.ProgrammeStatus, health *integrationsHealth, now time.Time) error {
+func (r *Reconciler) webhookHealth(ctx context.Context, p *pass) error {
+	records := slices.Clone(p.status.Notifications)
+	for _, pairing := range p.pairings {
+		records = append(records, pairing.Status.Notifications...)
+	}
+	for _, participant := range p.participants {
+		records = append(records, participant.Status.Notifications...)
+	}
 	summaries := map[string]webhook.Summary{}
-	for _, s := range webhook.Summarise(recordsFromAPI(records)) {
+	for _, s := range webhook.Summarise(notify.Records(records)) {
 		summaries[s.Webhook] = s
 	}
 	previous := map[string]mentoringv1alpha1.WebhookStatus{}
-	for _, w := range programme.Status.Webhooks {
+	for _, w := range p.programme.Status.Webhooks {
 		previous[w.Name] = w
 	}
-	status.Webhooks = nil
-	for _, spec := range webhooksOf(programme) {
-		hash, url, err := r.webhookConfig(ctx, programme.Namespace, spec)
+	p.status.Webhooks = nil
+	for _, spec := range notify.Webhooks(p.programme) {
+		ep, err := r.Notifier.Endpoint(ctx, p.programme, spec.Name)
 		if err != nil {
 			return err
 		}
-		w := mentoringv1alpha1.WebhookStatus{Name: spec.Name, ConfigHash: hash, ConfigChangedTime: &metav1.Time{Time: now}}
-		if before, ok := previous[spec.Name]; ok && before.ConfigHash == hash {
+		w := mentoringv1alpha1.WebhookStatus{Name: spec.Name, ConfigHash: ep.Hash, ConfigChangedTime: &metav1.Time{Time: p.now}}
+		if before, ok := previous[spec.Name]; ok && before.ConfigHash == ep.Hash {
 			w.ConfigChangedTime = before.ConfigChangedTime
 		}
 		summary := summaries[spec.Name]
 		w.Pending = int32(summary.Pending)
-		w.LastSuccessTime, w.LastFailureTime, w.LastFailure = metaTime(summary.LastSuccess), metaTime(summary.LastFailure), summary.LastFailureResult
+		w.LastSuccessTime, w.LastFailureTime, w.LastFailure = notify.MetaTime(summary.LastSuccess), notify.MetaTime(summary.LastFailure), summary.LastFailureResult
 		since := w.ConfigChangedTime.Time
 		switch {
-		case url == "":
-			health.problem(true, mentoringv1alpha1.ReasonSecretNotFound, fmt.Sprintf(
-				"Webhook %s: Secret %s or one of its keys is missing; create it.", spec.Name, spec.URLSecretRef.Name))
-		case netguard.CheckURL(url, r.Notifier.AllowLoopback) != nil:
-			health.problem(true, mentoringv1alpha1.ReasonAddressRefused, fmt.Sprintf(
-				"Webhook %s: %v; point it at a routable address.", spec.Name, netguard.CheckURL(url, r.Notifier.AllowLoopback)))
+		case ep.Missing != "":
+			p.integrations.problem(true, mentoringv1alpha1.ReasonSecretNotFound, fmt.Sprintf(
+				"Webhook %s: Secret %s or one of its keys is missing; create it.", spec.Name, ep.Missing))
+		case netguard.CheckURL(ep.URL, r.Notifier.AllowLoopback) != nil:
+			p.integrations.problem(true, mentoringv1alpha1.ReasonAddressRefused, fmt.Sprintf(
+				"Webhook %s: %v; point it at a routable address.", spec.Name, netguard.CheckURL(ep.URL, r.Notifier.AllowLoopback)))
 		case failedSince(records, spec.Name, since, func(result string) bool { return result == "HTTP 410" }):
 			w.Disabled = true
-			health.problem(true, mentoringv1alpha1.ReasonWebhookGone, fmt.Sprintf(
+			p.integrations.problem(true, mentoringv1alpha1.ReasonWebhookGone, fmt.Sprintf(
 				"Webhook %s answered 410 Gone and is disabled; update its URL Secret or spec to enable it again.", spec.Name))
 		case failedSince(records, spec.Name, since, func(result string) bool { return strings.HasPrefix(result, "refused:") }):
-			health.problem(true, mentoringv1alpha1.ReasonAddressRefused, fmt.Sprintf(
+			p.integrations.problem(true, mentoringv1alpha1.ReasonAddressRefused, fmt.Sprintf(
 				"Webhook %s: its address was refused (link-local, metadata or loopback); point it at a routable address.", spec.Name))
 		case failedSince(records, spec.Name, since, func(result string) bool { return strings.HasPrefix(result, "HTTP 4") }):
-			health.problem(true, mentoringv1alpha1.ReasonDeliveryFailed, fmt.Sprintf(
+			p.integrations.problem(true, mentoringv1alpha1.ReasonDeliveryFailed, fmt.Sprintf(
 				"Webhook %s refused events (%s) and they are not retried; fix the receiver or the webhook's spec.", spec.Name, summary.LastFailureResult))
-		case retrying(records, spec.Name):
-			health.problem(false, mentoringv1alpha1.ReasonDeliveryPending, fmt.Sprintf(
+		case slices.ContainsFunc(records, func(r mentoringv1alpha1.Notification) bool { return r.Webhook == spec.Name && notify.Retrying(r) }):
+			p.integrations.problem(false, mentoringv1alpha1.ReasonDeliveryPending, fmt.Sprintf(
 				"Webhook %s: deliveries are retried after %s.", spec.Name, summary.LastFailureResult))
 		}
-		status.Webhooks = append(status.Webhooks, w)
+		p.status.Webhooks = append(p.status.Webhooks, w)
 	}
 	return nil
-}
-
-// webhookConfig fingerprints a webhook's spec and Secret versions, and reads its URL ("" when missing).
-func (r *ProgrammeReconciler) webhookConfig(ctx context.Context, namespace string, spec mentoringv1alpha1.Webhook) (string, string, error) {
-	fingerprint := sha256.New()
-	specJSON, err := json.Marshal(spec)
-	if err != nil {
-		return "", "", err
-	}
-	fingerprint.Write(specJSON)
-	url := ""
-	refs := []*mentoringv1alpha1.SecretKeyReference{&spec.URLSecretRef, spec.SigningSecretRef, spec.CABundleSecretRef}
-	for i, ref := range refs {
-		if ref == nil {
-			continue
-		}
-		secret := &corev1.Secret{}
-		err := r.Notifier.Secrets.Get(ctx, client.ObjectKey{Namespace: namespace, Name: ref.Name}, secret)
-		switch {
-		case apierrors.IsNotFound(err):
-			return hex.EncodeToString(fingerprint.Sum(nil))[:16], "", nil
-		case err != nil:
-			return "", "", err
-		}
-		fingerprint.Write([]byte(secret.ResourceVersion))
-		if i == 0 {
-			key := ref.Key
-			if key == "" {
-				key = "url"
-			}
-			url = string(secret.Data[key])
-		}
-	}
-	return hex.EncodeToString(fingerprint.Sum(nil))[:16], url, nil
 }
 
 // failedSince reports whether a delivery to the webhook failed for good after since with a result
 // that matches.
 func failedSince(records []mentoringv1alpha1.Notification, name string, since time.Time, matches func(string) bool) bool {
-	for _, r := range records {
-		if r.Webhook == name && r.State == mentoringv1alpha1.DeliveryFailed && r.LastAttemptTime != nil &&
-			!r.LastAttemptTime.Time.Before(since) && matches(r.LastResult) {
-			return true
-		}
-	}
-	return false
-}
-
-// retrying reports whether deliveries to the webhook wait for a retry after a failed attempt.
-func retrying(records []mentoringv1alpha1.Notification, name string) bool {
-	for _, r := range records {
-		if r.Webhook == name && r.State == mentoringv1alpha1.DeliveryPending && r.Attempts > 0 {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(records, func(r mentoringv1alpha1.Notification) bool {
+		return r.Webhook == name && r.State == mentoringv1alpha1.DeliveryFailed && r.LastAttemptTime != nil &&
+			!r.LastAttemptTime.Time.Before(since) && matches(r.LastResult)
+	})
 }

@@ -1,0 +1,141 @@
+// Package participant is the Participant controller: it keeps a participant's calendar feed Secret
+// and delivers the participant's events (participant.unmatched) to the programme's webhooks. It owns
+// status.feedSecretRef, status.feedTokenHash and status.notifications; the programme controller owns
+// the rest of a Participant's status (eligibility, pairings, Matched, Ready).
+package participant
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/tools/events"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/feeds"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
+)
+
+// Reconciler keeps a participant's feed Secret and delivers its events.
+type Reconciler struct {
+	client.Client
+	Recorder events.EventRecorder
+	Options  controller.Options
+	Notifier *notify.Notifier
+	// Wakeups are participants to reconcile at once: a webhook they wait for has recovered.
+	Wakeups <-chan event.GenericEvent
+	Feeds   feeds.Secrets
+}
+
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants,verbs=list;watch
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants/status,verbs=patch
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;create;delete
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile keeps the feed and delivers the events, and writes the fields it owns in one status patch.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	participant := &mentoringv1alpha1.Participant{}
+	if err := r.Get(ctx, req.NamespacedName, participant); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	programme := &mentoringv1alpha1.Programme{}
+	err := r.Get(ctx, client.ObjectKey{Namespace: participant.Namespace, Name: participant.Spec.ProgrammeRef.Name}, programme)
+	if !participant.DeletionTimestamp.IsZero() || err != nil {
+		// Without a programme there is no feed or webhook; the programme controller reports it missing.
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	owned := ownedStatus(participant)
+	if err := r.keepFeed(ctx, programme, participant, owned); err != nil {
+		return ctrl.Result{}, err
+	}
+	notified, err := r.Notifier.Deliver(ctx, programme, participant, Events(participant), owned.Notifications)
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("delivering the participant's events: %w", err)
+	}
+	owned.Notifications = notified.Records
+	for _, failure := range notified.Failures {
+		r.Recorder.Eventf(participant, nil, corev1.EventTypeWarning, mentoringv1alpha1.ReasonDeliveryFailed, "Notify", failure)
+	}
+	return ctrl.Result{RequeueAfter: notified.RetryAfter}, r.writeStatus(ctx, participant, owned)
+}
+
+// ownedStatus is the part of a participant's status this controller owns: the feed and the
+// notifications.
+func ownedStatus(p *mentoringv1alpha1.Participant) *mentoringv1alpha1.ParticipantStatus {
+	return &mentoringv1alpha1.ParticipantStatus{
+		FeedSecretRef: p.Status.FeedSecretRef,
+		FeedTokenHash: p.Status.FeedTokenHash,
+		Notifications: p.Status.Notifications,
+	}
+}
+
+func (r *Reconciler) writeStatus(ctx context.Context, p *mentoringv1alpha1.Participant, owned *mentoringv1alpha1.ParticipantStatus) error {
+	if equality.Semantic.DeepEqual(ownedStatus(p), owned) {
+		return nil
+	}
+	log.FromContext(ctx).V(1).Info("Updated participant status")
+	desired := p.DeepCopy()
+	desired.Status.FeedSecretRef, desired.Status.FeedTokenHash, desired.Status.Notifications = owned.FeedSecretRef, owned.FeedTokenHash, owned.Notifications
+	return status.Patch(ctx, r.Client, p, desired, status.ParticipantManager, true)
+}
+
+// keepFeed keeps the participant's feed Secret while the programme serves feeds, and removes it when
+// it stops.
+func (r *Reconciler) keepFeed(ctx context.Context, programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Participant,
+	owned *mentoringv1alpha1.ParticipantStatus) error {
+	if !feeds.Enabled(programme) {
+		if owned.FeedSecretRef != nil {
+			if err := r.Feeds.Remove(ctx, r.Client, p); err != nil {
+				return fmt.Errorf("removing the calendar feed Secret: %w", err)
+			}
+		}
+		owned.FeedSecretRef, owned.FeedTokenHash = nil, ""
+		return nil
+	}
+	ref, hash, err := r.Feeds.Ensure(ctx, r.Client, p)
+	if err != nil {
+		return fmt.Errorf("keeping the calendar feed Secret: %w", err)
+	}
+	owned.FeedSecretRef, owned.FeedTokenHash = ref, hash
+	return nil
+}
+
+// Events are the participant's events: unmatched whenever the matcher leaves the participant without
+// a pairing, once per reason and episode.
+func Events(p *mentoringv1alpha1.Participant) []webhook.Event {
+	matched := meta.FindStatusCondition(p.Status.Conditions, mentoringv1alpha1.MatchedCondition)
+	if matched == nil || matched.Status != "False" {
+		return nil
+	}
+	obj := notify.Object(p, webhook.KindParticipant, p.Spec.ProgrammeRef.Name)
+	data := webhook.ParticipantData{Programme: p.Spec.ProgrammeRef.Name, Participant: p.Name, Reason: matched.Reason}
+	episode := matched.Reason + "/" + matched.LastTransitionTime.UTC().Format(time.RFC3339)
+	return []webhook.Event{webhook.NewEvent(obj, webhook.ParticipantUnmatched, episode, matched.LastTransitionTime.Time, data)}
+}
+
+// SetupWithManager watches Participants and their Programme.
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&mentoringv1alpha1.Participant{}, builder.WithPredicates(predicate.Or(watch.ChangedByPeople, watch.ConditionChanged(mentoringv1alpha1.MatchedCondition)))).
+		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(watch.Related(r.Client, &mentoringv1alpha1.ParticipantList{}, watch.ProgrammeIndex)),
+			builder.WithPredicates(watch.ChangedByPeople)).
+		WatchesRawSource(notify.Source(r.Wakeups)).
+		WithOptions(r.Options).
+		Named("participant").
+		Complete(r)
+}

@@ -1,0 +1,82 @@
+package programme
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/timing"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
+)
+
+// notify delivers the programme's own events, which see the status this pass computed. It owns
+// status.notifications and status.lastMatchTime.
+func (r *Reconciler) notify(ctx context.Context, p *pass) error {
+	if last := lastChange(p.pairings); !last.IsZero() && (p.status.LastMatchTime == nil || last.After(p.status.LastMatchTime.Time)) {
+		p.status.LastMatchTime = &metav1.Time{Time: last}
+	}
+	view := p.programme.DeepCopy()
+	view.Status = *p.status
+	stage, _ := stageOf(p)
+	notified, err := r.Notifier.Deliver(ctx, view, p.programme, eventsOf(view, p.timeline, stage), p.status.Notifications)
+	if err != nil {
+		return fmt.Errorf("delivering the programme's events: %w", err)
+	}
+	p.requeue = timing.Sooner(p.requeue, notified.RetryAfter)
+	if !slices.Equal(notify.Outcomes(p.status.Notifications), notify.Outcomes(notified.Records)) {
+		// IntegrationsReady summed up the programme's own deliveries as they were before these attempts:
+		// the next pass sums up their outcomes.
+		p.requeue = timing.Sooner(p.requeue, quiet)
+	}
+	p.status.Notifications = notified.Records
+	for _, failure := range notified.Failures {
+		r.Recorder.Eventf(p.programme, nil, corev1.EventTypeWarning, mentoringv1alpha1.ReasonDeliveryFailed, "Notify", failure)
+	}
+	return nil
+}
+
+// eventsOf are the events the programme's state implies: matched after every matching pass that changed
+// the pairings; completed at the end.
+func eventsOf(p *mentoringv1alpha1.Programme, timeline planner.Timeline, stage string) []webhook.Event {
+	obj := notify.Object(p, webhook.KindProgramme, p.Name)
+	data := webhook.ProgrammeData{
+		Programme: p.Name, Participants: p.Status.Participants, Pairings: p.Status.Pairings, Unmatched: p.Status.Unmatched,
+		MatchRatePercent: p.Status.MatchRatePercent, AverageScore: p.Status.AverageScore,
+	}
+	var out []webhook.Event
+	if t := p.Status.LastMatchTime; t != nil {
+		out = append(out, webhook.NewEvent(obj, webhook.ProgrammeMatched, t.UTC().Format(time.RFC3339), t.Time, data))
+	}
+	if stage == mentoringv1alpha1.ReasonCompleted {
+		out = append(out, webhook.NewEvent(obj, webhook.ProgrammeCompleted, "", timeline.End, data))
+	}
+	return out
+}
+
+// lastChange is when the programme's pairings last changed: the latest creation or end among them, as
+// the API server recorded it. Read from the pairings themselves, it is the same in every pass and after
+// every restart, and so is the id of the programme.matched event it dates.
+func lastChange(pairings []mentoringv1alpha1.Pairing) time.Time {
+	var last time.Time
+	for _, p := range pairings {
+		last = timing.Later(last, p.CreationTimestamp.Time)
+		if p.Status.Ended != nil {
+			last = timing.Later(last, p.Status.Ended.Time.Time)
+		}
+	}
+	return last
+}
+
+// isCompleted reports whether the programme's Ready condition already says Completed.
+func isCompleted(conditions []metav1.Condition) bool {
+	ready := meta.FindStatusCondition(conditions, mentoringv1alpha1.ReadyCondition)
+	return ready != nil && ready.Reason == mentoringv1alpha1.ReasonCompleted
+}
