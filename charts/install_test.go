@@ -2,7 +2,6 @@ package charts
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -334,7 +333,7 @@ func startManager(t *testing.T, binary string, args []string, kubeconfig string)
 	var probe string
 	for _, arg := range args {
 		if addr, found := strings.CutPrefix(arg, "--health-probe-bind-address="); found {
-			probe = "http://" + addr + "/readyz"
+			probe = addr
 		}
 	}
 	NewWithT(t).Eventually(func() error {
@@ -343,16 +342,8 @@ func startManager(t *testing.T, binary string, args []string, kubeconfig string)
 			m.exited <- err
 			return StopTrying(fmt.Sprintf("the manager exited: %v\n%s", err, m.logs()))
 		default:
+			return testenv.Ready(probe)
 		}
-		resp, err := http.Get(probe)
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return errors.New(resp.Status)
-		}
-		return nil
 	}).WithTimeout(time.Minute).Should(Succeed())
 	return m
 }

@@ -4,9 +4,7 @@ import (
 	"archive/tar"
 	"context"
 	"debug/buildinfo"
-	"errors"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,17 +76,7 @@ func TestImageIsReproducibleAndRuns(t *testing.T) {
 	t.Cleanup(func() { _ = manager.Process.Kill(); _ = manager.Wait() })
 	managerLog := func() string { data, _ := os.ReadFile(logs.Name()); return string(data) }
 
-	g.Eventually(func() error {
-		resp, err := http.Get("http://" + probe + "/readyz")
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return errors.New(resp.Status)
-		}
-		return nil
-	}).WithTimeout(time.Minute).Should(Succeed(), func() string { return managerLog() })
+	g.Eventually(func() error { return testenv.Ready(probe) }).WithTimeout(time.Minute).Should(Succeed(), func() string { return managerLog() })
 
 	ctx := context.Background()
 	today := time.Now().UTC()

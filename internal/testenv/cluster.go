@@ -3,7 +3,9 @@ package testenv
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -136,4 +138,17 @@ func (c *Cluster) Audit(username string) ([]AuditEvent, error) {
 		}
 	}
 	return events, lines.Err()
+}
+
+// Ready says whether a manager's readiness probe at addr (host:port) answers 200 OK.
+func Ready(addr string) error {
+	resp, err := http.Get("http://" + addr + "/readyz")
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return errors.New(resp.Status)
+	}
+	return nil
 }
