@@ -182,6 +182,8 @@ func TestHelmLint(t *testing.T) {
 		nil,
 		{"--strict"},
 		{"--strict", "--set", "serviceMonitor.enabled=true"},
+		{"--strict", "--set", "watchNamespaces={a,b}", "--set", "feed.ingress.enabled=true", "--set", "feed.ingress.host=m.example.org"},
+		{"--strict", "--set", "feed.httpRoute.enabled=true", "--set", "feed.httpRoute.parentRefs[0].name=public"},
 	} {
 		if out, err := helm(t, append([]string{"lint", chart}, flags...)...); err != nil {
 			t.Errorf("helm lint %v: %v\n%s", flags, err, out)
