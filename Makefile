@@ -6,6 +6,18 @@ SHELL := /usr/bin/env bash -o pipefail
 CONTROLLER_GEN := go tool controller-gen
 GOTEST_FLAGS ?= -count=1
 BIN := bin
+CHART := charts/reverse-mentoring-operator
+# The image the chart and config/default run: the chart's image.repository and appVersion.
+IMAGE_REPOSITORY ?= $(shell sed -n 's/^  repository: *//p' $(CHART)/values.yaml)
+VERSION ?= $(shell sed -n 's/^appVersion: *"\(.*\)"/\1/p' $(CHART)/Chart.yaml)
+# The image `make image` names and `make deploy` runs, such as registry.example.org/mentoring/operator:dev.
+IMAGE ?= $(IMAGE_REPOSITORY):$(VERSION)
+# Platforms of `make image`, such as linux/amd64,linux/arm64.
+PLATFORMS ?= linux/amd64
+KUBECTL ?= kubectl
+# Flags of the manager in `make run`.
+RUN_ARGS ?= --leader-elect=false --metrics-bind-address=0 --health-probe-bind-address=127.0.0.1:8081 \
+	--feed-bind-address=127.0.0.1:8082 --feed-base-url=http://127.0.0.1:8082
 
 .PHONY: all
 all: build
@@ -34,6 +46,26 @@ api-docs: ## Generate docs/api-reference.md from the API types' doc comments and
 
 ##@ Run
 
+.PHONY: install
+install: ## Install the CRDs into the cluster of the current kubeconfig.
+	$(KUBECTL) apply --server-side -k config/crd
+
+.PHONY: uninstall
+uninstall: ## Remove the CRDs, and with them every Programme, Participant and Pairing, from the current cluster.
+	$(KUBECTL) delete -k config/crd --ignore-not-found
+
+.PHONY: run
+run: ## Run the manager on this machine against the current kubeconfig's cluster (after make install).
+	go run ./cmd/manager $(RUN_ARGS)
+
+.PHONY: deploy
+deploy: ## Install the operator (config/default, namespace reverse-mentoring-system) into the current cluster, running $(IMAGE).
+	$(KUBECTL) kustomize config/default | sed 's|image: $(IMAGE_REPOSITORY):$(VERSION)$$|image: $(IMAGE)|' | $(KUBECTL) apply --server-side -f -
+
+.PHONY: undeploy
+undeploy: ## Remove what make deploy installed, CRDs included.
+	$(KUBECTL) delete -k config/default --ignore-not-found
+
 .PHONY: demo
 demo: ## Run the operator on an embedded local control plane with the sample programme (DEMO_ONCE=1 exits after printing).
 	hack/demo.sh
@@ -45,6 +77,10 @@ build: ## Build the manager and the kubectl plugin into bin/.
 	go build -o $(BIN)/manager ./cmd/manager
 	go build -o $(BIN)/kubectl-mentoring ./cmd/kubectl-mentoring
 
+.PHONY: image
+image: ## Build the manager's OCI image, reproducibly and without Docker, into bin/image; prints IMAGE@DIGEST.
+	go run ./hack/image -ref $(IMAGE) -platforms $(PLATFORMS) -out $(BIN)/image
+
 .PHONY: vet
 vet:
 	go vet ./...
@@ -52,8 +88,9 @@ vet:
 ##@ Test
 
 .PHONY: envtest-assets
-envtest-assets: ## Build (or reuse) kube-apiserver, etcd and kubectl for the tests.
+envtest-assets: ## Build (or reuse) kube-apiserver, etcd, kubectl and kube-controller-manager for the tests.
 	@hack/envtest-assets.sh >/dev/null
+	@hack/envtest-assets.sh kube-controller-manager >/dev/null
 
 .PHONY: test-deps
 test-deps: ## Install Radicale, SciPy and the npm format checkers when missing.

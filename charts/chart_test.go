@@ -161,6 +161,9 @@ func kustomizeDefault(t *testing.T) []object {
 
 // chartObjects are the objects the chart renders with default values.
 var chartObjects = []string{
+	"ClusterRole/mentoring-admin",
+	"ClusterRole/mentoring-editor",
+	"ClusterRole/mentoring-viewer",
 	"ClusterRole/reverse-mentoring-operator",
 	"ClusterRole/reverse-mentoring-operator-metrics-auth",
 	"ClusterRole/reverse-mentoring-operator-metrics-reader",
@@ -179,6 +182,8 @@ func TestHelmLint(t *testing.T) {
 		nil,
 		{"--strict"},
 		{"--strict", "--set", "serviceMonitor.enabled=true"},
+		{"--strict", "--set", "watchNamespaces={a,b}", "--set", "feed.ingress.enabled=true", "--set", "feed.ingress.host=m.example.org"},
+		{"--strict", "--set", "feed.httpRoute.enabled=true", "--set", "feed.httpRoute.parentRefs[0].name=public"},
 	} {
 		if out, err := helm(t, append([]string{"lint", chart}, flags...)...); err != nil {
 			t.Errorf("helm lint %v: %v\n%s", flags, err, out)
@@ -281,6 +286,8 @@ func TestSchemaRejectsBadValues(t *testing.T) {
 		{"--set", "image.pullPolicy=Sometimes"},
 		{"--set", "resources.requests.cpu=lots"},
 		{"--set", "replicas=2"},
+		{"--set", "watchNamespaces={Mentoring}"},
+		{"--set", "feed.ingress.host=https://mentoring.example.org"},
 	} {
 		out, err := helm(t, append([]string{"template", release, chart}, flags...)...)
 		if err == nil || !strings.Contains(out, "values don't meet the specifications of the schema") {
@@ -405,12 +412,17 @@ func TestKustomizeDefaultInstallsWhatTheChartDoes(t *testing.T) {
 
 	// The chart renders the same permissions and the same manager as config/default.
 	rendered := render(t)
-	for _, name := range []string{release, release + "-metrics-auth", release + "-metrics-reader"} {
+	for _, name := range []string{release, release + "-metrics-auth", release + "-metrics-reader", "mentoring-viewer", "mentoring-editor", "mentoring-admin"} {
 		var fromChart, fromConfig rbacv1.ClusterRole
 		decode(t, rendered, "ClusterRole", name, &fromChart)
 		decode(t, installed, "ClusterRole", name, &fromConfig)
 		if !reflect.DeepEqual(fromChart.Rules, fromConfig.Rules) {
 			t.Errorf("ClusterRole %s: chart rules %+v, config/rbac rules %+v", name, fromChart.Rules, fromConfig.Rules)
+		}
+		for label, value := range fromChart.Labels {
+			if strings.HasPrefix(label, "rbac.authorization.k8s.io/") && fromConfig.Labels[label] != value {
+				t.Errorf("ClusterRole %s: the chart aggregates it with %s=%s, config/rbac does not", name, label, value)
+			}
 		}
 	}
 	var chartRole, configRole rbacv1.Role
@@ -428,9 +440,100 @@ func TestKustomizeDefaultInstallsWhatTheChartDoes(t *testing.T) {
 		t.Errorf("pod securityContext: chart %+v, config/manager %+v", chartPod.SecurityContext, configPod.SecurityContext)
 	}
 	chartManager, configManager := chartPod.Containers[0], configPod.Containers[0]
-	chartManager.Image, configManager.Image = "", ""
+	if chartManager.Image != configManager.Image {
+		t.Errorf("the chart runs image %s, config/default %s", chartManager.Image, configManager.Image)
+	}
 	chartManager.ImagePullPolicy = ""
 	if !equality.Semantic.DeepEqual(chartManager, configManager) {
 		t.Errorf("manager container: chart %+v\nconfig/manager %+v", chartManager, configManager)
+	}
+}
+
+// managerArg returns the value of the manager's flag in a rendering, or "" without it.
+func managerArg(t *testing.T, objects []object, flag string) string {
+	t.Helper()
+	var deployment appsv1.Deployment
+	decode(t, objects, "Deployment", release, &deployment)
+	for _, arg := range deployment.Spec.Template.Spec.Containers[0].Args {
+		if value, found := strings.CutPrefix(arg, "--"+flag+"="); found {
+			return value
+		}
+	}
+	return ""
+}
+
+func TestWatchNamespacesGrantRolesInThoseNamespacesOnly(t *testing.T) {
+	objects := render(t, "--set", "watchNamespaces={mentoring,hr-pilot}")
+	if got := managerArg(t, objects, "watch-namespaces"); got != "mentoring,hr-pilot" {
+		t.Errorf("--watch-namespaces=%q, want mentoring,hr-pilot", got)
+	}
+	var generated rbacv1.ClusterRole
+	decode(t, render(t), "ClusterRole", release, &generated)
+	roles := map[string]bool{}
+	for _, o := range objects {
+		var meta struct {
+			Metadata struct {
+				Namespace string `json:"namespace"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(o.json, &meta); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case o.Kind == "ClusterRole" && o.Name == release, o.Kind == "ClusterRoleBinding" && o.Name == release:
+			t.Errorf("%s/%s is rendered with watchNamespaces: the manager would keep cluster-wide access to Secrets", o.Kind, o.Name)
+		case o.Kind == "Role" && o.Name == release:
+			var role rbacv1.Role
+			if err := json.Unmarshal(o.json, &role); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(role.Rules, generated.Rules) {
+				t.Errorf("Role in %s: rules %+v, want config/rbac/role.yaml's", meta.Metadata.Namespace, role.Rules)
+			}
+			roles[meta.Metadata.Namespace] = true
+		}
+	}
+	if !reflect.DeepEqual(roles, map[string]bool{"mentoring": true, "hr-pilot": true}) {
+		t.Errorf("the controllers' Roles are in %v, want mentoring and hr-pilot", roles)
+	}
+	if got := managerArg(t, render(t), "watch-namespaces"); got != "" {
+		t.Errorf("without watchNamespaces the manager has --watch-namespaces=%s", got)
+	}
+}
+
+func TestFeedIsReachableOnlyWhereConfigured(t *testing.T) {
+	inCluster := "http://" + release + "-feed." + namespace + ".svc:8082"
+	for _, tc := range []struct {
+		flags   []string
+		baseURL string
+		kind    string // the object that exposes the feed server, if any
+	}{
+		{baseURL: inCluster},
+		{flags: []string{"--set", "feed.baseURL=https://calendars.example.org"}, baseURL: "https://calendars.example.org"},
+		{flags: []string{"--set", "feed.ingress.enabled=true", "--set", "feed.ingress.host=mentoring.example.org", "--set", "feed.ingress.tlsSecretName=mentoring-tls"},
+			baseURL: "https://mentoring.example.org", kind: "Ingress"},
+		{flags: []string{"--set", "feed.httpRoute.enabled=true", "--set", "feed.httpRoute.parentRefs[0].name=public", "--set", "feed.httpRoute.hostnames={mentoring.example.org}"},
+			baseURL: "https://mentoring.example.org", kind: "HTTPRoute"},
+	} {
+		objects := render(t, tc.flags...)
+		if got := managerArg(t, objects, "feed-base-url"); got != tc.baseURL {
+			t.Errorf("%v: --feed-base-url=%s, want %s", tc.flags, got, tc.baseURL)
+		}
+		for _, kind := range []string{"Ingress", "HTTPRoute"} {
+			exposed := slices.ContainsFunc(objects, func(o object) bool { return o.Kind == kind })
+			if exposed != (kind == tc.kind) {
+				t.Errorf("%v: %s rendered = %v", tc.flags, kind, exposed)
+			}
+		}
+		if tc.kind == "" {
+			continue
+		}
+		// Both send only /feeds/ to the feed Service's port.
+		data := string(find(t, objects, tc.kind, release+"-feed"))
+		for _, want := range []string{`"/feeds/"`, `"name":"` + release + `-feed"`, "mentoring.example.org"} {
+			if !strings.Contains(data, want) {
+				t.Errorf("%s lacks %s: %s", tc.kind, want, data)
+			}
+		}
 	}
 }

@@ -45,6 +45,9 @@ const (
 	ReasonProgrammeNotFound = "ProgrammeNotFound"
 	// ReasonSecretNotFound means a referenced Secret or key is missing.
 	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonInvalidAttributes means a participant's attributes Secret holds something that is not an
+	// attribute, or an attribute also in spec.attributes; the message names the key, never a value.
+	ReasonInvalidAttributes = "InvalidAttributes"
 	// ReasonNotConfigured means the integration is not configured for this programme.
 	ReasonNotConfigured = "NotConfigured"
 )

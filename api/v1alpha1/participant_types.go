@@ -104,6 +104,13 @@ type ParticipantSpec struct {
 	// +kubebuilder:validation:MaxItems=16
 	Attributes []Attribute `json:"attributes,omitempty"`
 
+	// attributesSecretRef names a Secret, in the same namespace, whose keys are further attributes and
+	// whose values are their values, such as generation: gen-z, so they can be kept encrypted in Git
+	// (SOPS, Sealed Secrets). The matcher uses them as if they were in attributes, where a name must not
+	// appear twice; together at most 16. The operator copies them nowhere.
+	// +optional
+	AttributesSecretRef *LocalObjectReference `json:"attributesSecretRef,omitempty"`
+
 	// paused takes the participant out of matching; their active pairings end.
 	// +optional
 	Paused bool `json:"paused,omitempty"`

@@ -18,9 +18,9 @@ import (
 
 func newPlanCommand() *cobra.Command {
 	var (
-		paths      []string
-		output, at string
-		candidates bool
+		paths, attributes []string
+		output, at        string
+		candidates        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "plan -f PATH...",
@@ -44,6 +44,9 @@ func newPlanCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if programmes, err = withSecretAttributes(programmes, attributes, cmd.ErrOrStderr()); err != nil {
+				return err
+			}
 			plan, err := planProgrammes(programmes, when, candidates)
 			if err != nil {
 				return err
@@ -58,6 +61,7 @@ func newPlanCommand() *cobra.Command {
 	addOutputFlag(cmd, &output, formatTable, formatJSON, formatYAML)
 	addAtFlag(cmd, &at)
 	cmd.Flags().BoolVar(&candidates, "candidates", false, "Also list every allowed pair and its score, ignoring capacity.")
+	addAttributesFlag(cmd, &attributes)
 	return cmd
 }
 

@@ -6,8 +6,13 @@ import (
 	"flag"
 	"os"
 	"time"
+	// The image has no files but the manager: Go's copy of the time zone database and Mozilla's root
+	// certificates (used only where the system has none) are compiled in.
+	_ "time/tzdata"
 
 	uberzap "go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	_ "golang.org/x/crypto/x509roots/fallback"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/utils/clock"
@@ -28,6 +33,8 @@ func main() {
 		secureMetrics  bool
 		probeAddr      string
 		leaderElection bool
+		leaseNamespace string
+		watch          string
 		leaseDuration  time.Duration
 		renewDeadline  time.Duration
 		concurrency    int
@@ -42,6 +49,8 @@ func main() {
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, to callers authorised by the API server.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address of the /healthz and /readyz probes.")
 	flag.BoolVar(&leaderElection, "leader-elect", true, "Elect a leader, so that only one replica acts at a time.")
+	flag.StringVar(&leaseNamespace, "leader-election-namespace", "", "Namespace of the leader election Lease; empty means the pod's own namespace, so it must be given outside a cluster.")
+	flag.StringVar(&watch, "watch-namespaces", "", "Comma-separated namespaces whose programmes the manager serves; empty means every namespace.")
 	flag.DurationVar(&leaseDuration, "leader-elect-lease-duration", 15*time.Second, "How long a leader's lease lasts without renewal.")
 	flag.DurationVar(&renewDeadline, "leader-elect-renew-deadline", 10*time.Second, "How long the leader tries to renew before giving up.")
 	flag.IntVar(&concurrency, "concurrency", 4, "Objects each controller reconciles at once.")
@@ -51,12 +60,20 @@ func main() {
 	flag.StringVar(&feedAddr, "feed-bind-address", ":8082", "Address of the calendar feed server; 0 disables it.")
 	flag.StringVar(&feedBaseURL, "feed-base-url", "http://localhost:8082", "URL at which people's calendars reach the feed server; feed URLs start with it.")
 	flag.StringVar(&pprofAddr, "pprof-bind-address", "0", "Address of Go's profiling endpoints (/debug/pprof), for measurements; 0 disables them.")
-	zapOptions := zap.Options{}
+	// Errors are one line, as in Kubernetes' own components; --zap-stacktrace-level=error adds traces.
+	zapOptions := zap.Options{StacktraceLevel: zapcore.PanicLevel}
 	zapOptions.BindFlags(flag.CommandLine)
 	flag.Parse()
 	capVerbosity(&zapOptions)
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOptions)))
 	log := ctrl.Log.WithName("setup")
+	namespaces, err := watchedNamespaces(watch)
+	if err != nil {
+		fail(log, err, "Invalid flag")
+	}
+	if err := checkLeaderElection(leaderElection, leaseNamespace, inClusterNamespaceFile); err != nil {
+		fail(log, err, "Invalid flags")
+	}
 	if limit := setMemoryLimit(cgroupMemoryMax); limit > 0 {
 		log.Info("Set the Go memory limit to 90% of the container's", "bytes", limit)
 	}
@@ -69,7 +86,10 @@ func main() {
 		fail(log, err, "Failed to build the scheme")
 	}
 
-	config := ctrl.GetConfigOrDie()
+	config, err := ctrl.GetConfig()
+	if err != nil {
+		fail(log, err, "Failed to find the API server: set --kubeconfig or KUBECONFIG, or run in a cluster")
+	}
 	if apiQPS > 0 {
 		config.QPS, config.Burst = float32(apiQPS), max(apiBurst, int(apiQPS))
 	}
@@ -84,14 +104,18 @@ func main() {
 		PprofBindAddress:              pprofAddr,
 		LeaderElection:                leaderElection,
 		LeaderElectionID:              "reverse-mentoring-operator.mentoring.reverse-mentoring.dev",
+		LeaderElectionNamespace:       leaseNamespace,
 		LeaderElectionReleaseOnCancel: true,
 		LeaseDuration:                 &leaseDuration,
 		RenewDeadline:                 &renewDeadline,
 		// Nothing reads managedFields, so the cache does not keep them.
-		Cache: cache.Options{DefaultTransform: cache.TransformStripManagedFields()},
+		Cache: cache.Options{DefaultTransform: cache.TransformStripManagedFields(), DefaultNamespaces: namespaces},
 	})
 	if err != nil {
 		fail(log, err, "Failed to create the manager")
+	}
+	if namespaces != nil {
+		log.Info("Serving only the watched namespaces", "namespaces", namespaceNames(namespaces))
 	}
 	ctx := ctrl.SetupSignalHandler()
 	if err := controllers.Setup(ctx, mgr, controllers.Options{Concurrency: concurrency, AllowLoopback: allowLoopback, FeedBaseURL: feedBaseURL}); err != nil {

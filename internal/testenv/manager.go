@@ -37,10 +37,8 @@ type ManagerOptions struct {
 	Binary, Kubeconfig string
 	// Log receives the manager's output (stdout and stderr), across restarts.
 	Log io.Writer
-	// LeaderElection turns on --leader-elect with this lease and renew deadline. The manager finds
-	// the namespace of its lease only in a cluster (the service account's namespace file), so the
-	// process runs in a private mount namespace where that file says LeaseNamespace; this needs
-	// unshare(1) and the privilege to mount.
+	// LeaderElection turns on --leader-elect with this lease and renew deadline, and the Lease in
+	// LeaseNamespace.
 	LeaderElection               bool
 	LeaseDuration, RenewDeadline time.Duration
 	LeaseNamespace               string
@@ -166,7 +164,7 @@ func (m *ManagerProcess) Start() error {
 		"--leader-elect=" + strconv.FormatBool(m.opts.LeaderElection)}
 	if m.opts.LeaderElection {
 		args = append(args, "--leader-elect-lease-duration="+m.opts.LeaseDuration.String(),
-			"--leader-elect-renew-deadline="+m.opts.RenewDeadline.String())
+			"--leader-elect-renew-deadline="+m.opts.RenewDeadline.String(), "--leader-election-namespace="+m.opts.LeaseNamespace)
 	}
 	if m.opts.Concurrency > 0 {
 		args = append(args, "--concurrency="+strconv.Itoa(m.opts.Concurrency))
@@ -178,16 +176,7 @@ func (m *ManagerProcess) Start() error {
 		args = append(args, "--kube-api-burst="+strconv.Itoa(m.opts.Burst))
 	}
 	args = append(args, m.opts.Args...)
-	var cmd *exec.Cmd
-	if m.opts.LeaderElection {
-		// unshare without --fork execs in place, and so do sh's exec: the process id is the manager's.
-		script := `mount -t tmpfs tmpfs /run && mkdir -p /run/secrets/kubernetes.io/serviceaccount && ` +
-			`printf %s "$0" > /run/secrets/kubernetes.io/serviceaccount/namespace && exec "$@"`
-		cmd = exec.Command("unshare", append([]string{"--mount", "--propagation", "private", "sh", "-c", script,
-			m.opts.LeaseNamespace, m.opts.Binary}, args...)...)
-	} else {
-		cmd = exec.Command(m.opts.Binary, args...)
-	}
+	cmd := exec.Command(m.opts.Binary, args...)
 	cmd.Stdout, cmd.Stderr = m.opts.Log, m.opts.Log
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting the manager: %w", err)

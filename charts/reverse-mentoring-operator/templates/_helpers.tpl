@@ -39,3 +39,24 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+{{/* The feed server's Service. */}}
+{{- define "reverse-mentoring-operator.feedService" -}}
+{{- include "reverse-mentoring-operator.fullname" . }}-feed
+{{- end }}
+
+{{/*
+Where people's calendars reach the feed server: feed.baseURL; else the Ingress' or HTTPRoute's first
+host; else the in-cluster Service URL, which Outlook, Google and Apple Calendar cannot reach.
+*/}}
+{{- define "reverse-mentoring-operator.feedBaseURL" -}}
+{{- if .Values.feed.baseURL }}
+{{- .Values.feed.baseURL }}
+{{- else if and .Values.feed.ingress.enabled .Values.feed.ingress.host }}
+{{- printf "%s://%s" (ternary "https" "http" (not (empty .Values.feed.ingress.tlsSecretName))) .Values.feed.ingress.host }}
+{{- else if and .Values.feed.httpRoute.enabled .Values.feed.httpRoute.hostnames }}
+{{- printf "https://%s" (first .Values.feed.httpRoute.hostnames) }}
+{{- else }}
+{{- printf "http://%s.%s.svc:8082" (include "reverse-mentoring-operator.feedService" .) .Release.Namespace }}
+{{- end }}
+{{- end }}
