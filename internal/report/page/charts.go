@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"image/color"
+	"math"
 	"strconv"
 	"strings"
 
@@ -25,11 +26,14 @@ var (
 	grey      = color.RGBA{R: 0x88, G: 0x88, B: 0x88, A: 0xff}
 )
 
+// valueSize is the font size of the figures on the bars, in points; other text is larger.
+const valueSize = 10
+
 // Hidden is the label of a bar whose figure is hidden to protect a small group.
 const Hidden = "hidden"
 
 // chartWidth is the width every chart is drawn at; the page scales charts down on narrow screens.
-const chartWidth = vg.Length(400)
+const chartWidth = vg.Length(320)
 
 // sans is the charts' typeface. The SVG names it Liberation Sans, which has Arial's metrics, and the
 // page falls back to Arial, Helvetica and any sans-serif font: no font is embedded or fetched.
@@ -57,9 +61,9 @@ func (c barChart) SVG() (template.HTML, error) {
 	p := plot.New()
 	n := float64(len(c.Series))
 	categories := len(c.Categories)
-	thickness := vg.Length(12)
+	thickness := vg.Length(13)
 	if n > 1 {
-		thickness = 9
+		thickness = 11
 	}
 	if c.Vertical {
 		thickness = min(40, chartWidth*0.6/vg.Length(float64(categories)*n))
@@ -98,7 +102,7 @@ func (c barChart) SVG() (template.HTML, error) {
 		bars.Color, bars.LineStyle.Width, bars.Horizontal = s.Color, 0, !c.Vertical
 		for i := range figures.TextStyle {
 			style := &figures.TextStyle[i]
-			style.Font = font.From(sans, 9)
+			style.Font = font.From(sans, valueSize)
 			if labels.Labels[i] == Hidden {
 				style.Color = grey
 			}
@@ -116,22 +120,33 @@ func (c barChart) SVG() (template.HTML, error) {
 		p.Add(bars, figures)
 	}
 	names := make([]string, categories)
+	every := 1
+	if c.Vertical {
+		// Labels under narrow bars would overlap: name every so many bars.
+		widest := 0
+		for _, name := range c.Categories {
+			widest = max(widest, len([]rune(name)))
+		}
+		every = int(math.Ceil(float64(categories) * float64(widest*7+6) / float64(chartWidth-40)))
+	}
 	for i, name := range c.Categories {
-		names[position(i)] = shorten(name)
+		if i%max(every, 1) == 0 {
+			names[position(i)] = shorten(name)
+		}
 	}
 	height := vg.Length(categories)*(vg.Length(n)*thickness+8) + 16
 	if c.Vertical {
 		p.NominalX(names...)
 		p.HideY()
 		p.X.Min, p.X.Max, p.Y.Min = -0.5, float64(categories)-0.5, 0
-		height = 180
+		height = 200
 	} else {
 		p.NominalY(names...)
 		p.HideX()
 		p.Y.Min, p.Y.Max, p.X.Min = -0.5, float64(categories)-0.5, 0
 	}
 	for _, axis := range []*plot.Axis{&p.X, &p.Y} {
-		axis.Tick.Label.Font = font.From(sans, 10)
+		axis.Tick.Label.Font = font.From(sans, 11)
 	}
 	var out bytes.Buffer
 	canvas := vgsvg.New(chartWidth, height)
