@@ -67,21 +67,6 @@ type Other struct {
 	Count *int `json:"count"`
 }
 
-// Total is the number of people in the breakdown, or -1 when Other hides it.
-func (b Breakdown) Total() int {
-	total := 0
-	for _, g := range b.Groups {
-		total += g.Count
-	}
-	if b.Other != nil {
-		if b.Other.Count == nil {
-			return -1
-		}
-		total += *b.Other.Count
-	}
-	return total
-}
-
 // breakdown turns group sizes by name into a Breakdown, hiding small groups as suppress does. order
 // sorts the shown groups; nil sorts them largest first, then by name.
 func breakdown(counts map[string]int, order func(a, b Group) int) Breakdown {

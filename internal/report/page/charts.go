@@ -29,8 +29,8 @@ var (
 // valueSize is the font size of the figures on the bars, in points; other text is larger.
 const valueSize = 10
 
-// Hidden is the label of a bar whose figure is hidden to protect a small group.
-const Hidden = "hidden"
+// hiddenLabel is the label of a bar whose figure is hidden to protect a small group.
+const hiddenLabel = "hidden"
 
 // chartWidth is the width every chart is drawn at; the page scales charts down on narrow screens.
 const chartWidth = vg.Length(320)
@@ -47,7 +47,7 @@ type series struct {
 }
 
 // barChart is a bar chart of one or more series over categories: horizontal bars (categories down the
-// side, first on top) unless vertical, each bar labelled with its figure or Hidden.
+// side, first on top) unless vertical, each bar labelled with its figure or hiddenLabel.
 type barChart struct {
 	// Label describes the chart to people who cannot see it.
 	Label      string
@@ -77,7 +77,7 @@ func (c barChart) SVG() (template.HTML, error) {
 		values := make(plotter.Values, categories)
 		var labels plotter.XYLabels
 		for i := range c.Categories {
-			label := Hidden
+			label := hiddenLabel
 			if v := s.Values[i]; v != nil {
 				values[position(i)] = float64(*v)
 				label = strconv.Itoa(*v)
@@ -103,7 +103,7 @@ func (c barChart) SVG() (template.HTML, error) {
 		for i := range figures.TextStyle {
 			style := &figures.TextStyle[i]
 			style.Font = font.From(sans, valueSize)
-			if labels.Labels[i] == Hidden {
+			if labels.Labels[i] == hiddenLabel {
 				style.Color = grey
 			}
 			if c.Vertical {

@@ -198,15 +198,15 @@ func breakdownChart(label string, b report.Breakdown, noun string) barChart {
 		people.Values = append(people.Values, &g.Count)
 	}
 	if b.Other != nil {
-		c.Categories = append(c.Categories, OtherLabel(b.Other, noun))
+		c.Categories = append(c.Categories, otherLabel(b.Other, noun))
 		people.Values = append(people.Values, b.Other.Count)
 	}
 	c.Series = []series{people}
 	return c
 }
 
-// OtherLabel names the hidden groups of a breakdown together, such as "Other (3 zones)".
-func OtherLabel(o *report.Other, noun string) string {
+// otherLabel names the hidden groups of a breakdown together, such as "Other (3 zones)".
+func otherLabel(o *report.Other, noun string) string {
 	if o.Groups == 1 {
 		return fmt.Sprintf("Other (1 %s)", noun)
 	}
@@ -231,10 +231,10 @@ func pick(counts map[string]int, names []string) []*int {
 	return out
 }
 
-// figure shows a figure, or Hidden.
+// figure shows a figure, or hiddenLabel.
 func figure(n *int) string {
 	if n == nil {
-		return Hidden
+		return hiddenLabel
 	}
 	return fmt.Sprint(*n)
 }
