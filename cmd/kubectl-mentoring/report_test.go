@@ -377,7 +377,7 @@ func BenchmarkReportOffline(b *testing.B) {
 		}
 		runs++
 	}
-	b.ReportMetric((processorTime(b) - cpuBefore).Seconds()/float64(runs), "cpu-s/report")
+	b.ReportMetric((processorTime(b)-cpuBefore).Seconds()/float64(runs), "cpu-s/report")
 }
 
 // processorTime is the user and system time the process has used so far.
