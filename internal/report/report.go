@@ -42,7 +42,8 @@ type Report struct {
 	Namespace string `json:"namespace,omitempty"`
 	Purpose   string `json:"purpose"`
 	Source    string `json:"source"`
-	// At is when the figures hold: the programme's pairings are those of a matching pass at At.
+	// At is when the figures hold, in the programme's time zone: the programme's pairings are those of a
+	// matching pass at At.
 	At       time.Time                           `json:"at"`
 	Stage    string                              `json:"stage"`
 	Schedule mentoringv1alpha1.ProgrammeSchedule `json:"schedule"`
@@ -188,7 +189,7 @@ func Build(in Input) (*Report, error) {
 	programme := in.Programme
 	b.report = &Report{
 		Programme: programme.Name, Namespace: programme.Namespace, Purpose: programme.Spec.Purpose, Source: in.Source,
-		At: in.At, Stage: ProgrammeStage(programme, timeline, in.At), Schedule: programme.Spec.Schedule,
+		At: in.At.In(timeline.Location), Stage: ProgrammeStage(programme, timeline, in.At), Schedule: programme.Spec.Schedule,
 		Privacy: Privacy{MinGroup: MinGroup, Hidden: []string{}},
 	}
 	b.headline()
