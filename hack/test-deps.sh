@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond Go, when it is missing: Debian's Radicale (the CalDAV server the
 # tests start), SciPy (the reference solver the matcher is compared with), aiosmtpd (the SMTP server
-# the email tests start) and Chromium (the browser pages and reports are rendered in), and the npm
+# the email tests start), Chromium (the browser pages and reports are rendered in) with Liberation Sans
+# (the font the report's charts are measured in, which Chromium only recommends), and the npm
 # packages of the independent format checkers (ical.js, standardwebhooks, adaptivecards). Safe to run
 # again.
 set -euo pipefail
@@ -13,6 +14,7 @@ need=()
 /usr/bin/python3 -c 'import scipy.optimize' 2>/dev/null || need+=(python3-scipy)
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
+[[ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ]] || need+=(fonts-liberation)
 if ((${#need[@]})); then
   log "installing ${need[*]} with apt-get"
   sudo=""; [[ $(id -u) == 0 ]] || sudo="sudo"

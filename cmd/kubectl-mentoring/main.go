@@ -53,5 +53,6 @@ func newRootCommand() *cobra.Command {
 	}
 	cluster := newClusterFlags()
 	root.AddCommand(newPlanCommand(), newExplainCommand(), newStatusCommand(cluster), newApproveCommand(cluster))
+	root.AddCommand(newReportCommand(cluster))
 	return root
 }

@@ -1,0 +1,129 @@
+// Package metrics exports a programme's figures to Prometheus as gauges, registered with
+// controller-runtime's registry, which the manager serves on /metrics. The programme's controller
+// calls Record after each pass and Forget when the programme is deleted.
+//
+// Labels are bounded: the namespace and name of a programme, plus one small fixed set (role, stage,
+// condition type) per gauge. No participant's name or any other personal data is ever a label.
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/apimachinery/pkg/api/meta"
+	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/report"
+)
+
+// The label names.
+const (
+	namespaceLabel = "namespace"
+	programmeLabel = "programme"
+	roleLabel      = "role"
+	stageLabel     = "stage"
+	typeLabel      = "type"
+)
+
+var programmeLabels = []string{namespaceLabel, programmeLabel}
+
+// The gauges, one series per programme (and role, stage or condition type).
+var (
+	Participants = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "mentoring_participants",
+		Help: "Participants of a programme, by role (Mentor, Mentee).",
+	}, []string{namespaceLabel, programmeLabel, roleLabel})
+	Pairings = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "mentoring_pairings",
+		Help: "Pairings of a programme, by stage: the reason of their Ready condition (Proposed, AwaitingApproval, Active, Completed, or why one is not ready), Ended, or Unknown before the operator's first pass.",
+	}, []string{namespaceLabel, programmeLabel, stageLabel})
+	MatchedMenteesRatio = programmeGauge("mentoring_programme_matched_mentees_ratio",
+		"Share of a programme's eligible mentees who have a pairing, from 0 to 1 (status.matchRatePercent / 100).")
+	AverageScore = programmeGauge("mentoring_programme_average_score",
+		"Average matching score of a programme's active pairings, from 0 to 100.")
+	TopicCoverageRatio = programmeGauge("mentoring_programme_topic_coverage_ratio",
+		"Share of paired mentees' goals that their mentor's expertise covers, from 0 to 1.")
+	MeetingSeries = programmeGauge("mentoring_programme_meeting_series",
+		"Pairings of a programme that have not ended and have their recurring meeting scheduled.")
+	Stage = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "mentoring_programme_stage",
+		Help: "1 for a programme's current stage (Upcoming, Enrolling, Running, Completed, Suspended), 0 for the others.",
+	}, []string{namespaceLabel, programmeLabel, stageLabel})
+	Condition = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "mentoring_programme_condition",
+		Help: "1 while a programme's condition (Ready, Reconciling, Stalled, Matched, IntegrationsReady) is True, 0 otherwise.",
+	}, []string{namespaceLabel, programmeLabel, typeLabel})
+)
+
+// conditionTypes are a programme's condition types.
+var conditionTypes = []string{mentoringv1alpha1.ReadyCondition, mentoringv1alpha1.ReconcilingCondition,
+	mentoringv1alpha1.StalledCondition, mentoringv1alpha1.MatchedCondition, mentoringv1alpha1.IntegrationsReadyCondition}
+
+func programmeGauge(name, help string) *prometheus.GaugeVec {
+	return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, programmeLabels)
+}
+
+// programmeGauges are the gauges with only the programme's labels.
+var programmeGauges = []*prometheus.GaugeVec{MatchedMenteesRatio, AverageScore, TopicCoverageRatio, MeetingSeries}
+
+func init() {
+	ctrlmetrics.Registry.MustRegister(Participants, Pairings, Stage, Condition)
+	for _, g := range programmeGauges {
+		ctrlmetrics.Registry.MustRegister(g)
+	}
+}
+
+// Record sets a programme's gauges from its status, as the pass that computed the status writes it,
+// and from its pairings, at now. Pairing stages no pairing is in any more are removed.
+func Record(programme *mentoringv1alpha1.Programme, pairings []mentoringv1alpha1.Pairing, now time.Time) {
+	ns, name := programme.Namespace, programme.Name
+	s := programme.Status
+	Participants.WithLabelValues(ns, name, string(mentoringv1alpha1.RoleMentor)).Set(float64(s.Mentors))
+	Participants.WithLabelValues(ns, name, string(mentoringv1alpha1.RoleMentee)).Set(float64(s.Mentees))
+	MatchedMenteesRatio.WithLabelValues(ns, name).Set(float64(s.MatchRatePercent) / 100)
+	AverageScore.WithLabelValues(ns, name).Set(float64(s.AverageScore))
+	TopicCoverageRatio.WithLabelValues(ns, name).Set(float64(s.TopicCoveragePercent) / 100)
+
+	stages := map[string]int{}
+	series := 0
+	for i := range pairings {
+		p := &pairings[i]
+		stages[report.PairingStage(p)]++
+		if p.Status.Ended == nil && p.Status.Meeting != nil {
+			series++
+		}
+	}
+	Pairings.DeletePartialMatch(prometheus.Labels{namespaceLabel: ns, programmeLabel: name})
+	for stage, n := range stages {
+		Pairings.WithLabelValues(ns, name, stage).Set(float64(n))
+	}
+	MeetingSeries.WithLabelValues(ns, name).Set(float64(series))
+
+	current := ""
+	if timeline, err := planner.TimelineOf(programme); err == nil {
+		current = report.ProgrammeStage(programme, timeline, now)
+	}
+	for _, stage := range report.ProgrammeStages {
+		Stage.WithLabelValues(ns, name, stage).Set(boolValue(stage == current))
+	}
+	for _, t := range conditionTypes {
+		Condition.WithLabelValues(ns, name, t).Set(boolValue(meta.IsStatusConditionTrue(s.Conditions, t)))
+	}
+}
+
+// Forget removes a deleted programme's series.
+func Forget(programme *mentoringv1alpha1.Programme) {
+	labels := prometheus.Labels{namespaceLabel: programme.Namespace, programmeLabel: programme.Name}
+	for _, g := range append([]*prometheus.GaugeVec{Participants, Pairings, Stage, Condition}, programmeGauges...) {
+		g.DeletePartialMatch(labels)
+	}
+}
+
+func boolValue(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
