@@ -49,7 +49,9 @@ type Record struct {
 const relayTarget = "relay"
 
 // recordType is the outbox event type of a recipient's kind of message, such as "Mentor/Invitation".
-func recordType(r Role, k Kind) webhook.EventType { return webhook.EventType(string(r) + "/" + string(k)) }
+func recordType(r Role, k Kind) webhook.EventType {
+	return webhook.EventType(string(r) + "/" + string(k))
+}
 
 func (r Record) toOutbox() webhook.Record {
 	return webhook.Record{
