@@ -190,9 +190,11 @@ func (r *Relay) open(ctx context.Context, conn net.Conn, hello string) (*smtp.Cl
 		c = smtp.NewClient(conn)
 	}
 	c.CommandTimeout, c.SubmissionTimeout = r.cfg.Timeout, r.cfg.Timeout
+	// Hello says EHLO, which after STARTTLS is the first thing sent encrypted: it meets the handshake's
+	// errors too.
 	if err := c.Hello(hello); err != nil {
 		c.Close()
-		return nil, Result{Outcome: OutcomeFailed, Message: "the sender's domain cannot be said in HELO"}, false
+		return nil, classify(stepConnect, err), false
 	}
 	return c, Result{}, true
 }

@@ -179,6 +179,11 @@ func (s *SMTPServer) RefuseRecipient(address string, code int) error {
 	})
 }
 
+// AnswerNormally forgets every Answer and RefuseRecipient.
+func (s *SMTPServer) AnswerNormally() error {
+	return s.setFault(func(f map[string]any) { clear(f) })
+}
+
 // setFault changes faults.json, which the server reads at every command.
 func (s *SMTPServer) setFault(change func(map[string]any)) error {
 	path := filepath.Join(s.dir, "faults.json")

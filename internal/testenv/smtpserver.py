@@ -98,7 +98,7 @@ def authenticator(store, users):
             and users.get(auth_data.login.decode()) == auth_data.password.decode()
         )
         store.answer("AUTH", 235 if ok else 535)
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     return check
 
@@ -124,7 +124,8 @@ def main():
     if args.username:
         options["authenticator"] = authenticator(store, {args.username: args.password})
         options["auth_required"] = True
-        options["auth_require_tls"] = args.tls != "None"
+        # aiosmtpd counts only STARTTLS as TLS: with implicit TLS the session is encrypted all along.
+        options["auth_require_tls"] = args.tls == "StartTLS"
     controller = Controller(Handler(store), hostname="127.0.0.1", port=args.port, **options)
     controller.start()
     print(f"listening on 127.0.0.1:{args.port}", flush=True)
