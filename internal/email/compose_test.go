@@ -97,7 +97,9 @@ func writeMessages(t *testing.T, messages []Message) []string {
 	return files
 }
 
-func (r Role) file(i int) string { return strings.ToLower(string(r)) + "-" + string(rune('a'+i)) + ".eml" }
+func (r Role) file(i int) string {
+	return strings.ToLower(string(r)) + "-" + string(rune('a'+i)) + ".eml"
+}
 
 // TestPythonReadsEveryMessage composes every kind of message, with names that need encoding and
 // names that try to add headers, and checks that Python's email package reads back the same
