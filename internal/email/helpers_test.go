@@ -1,6 +1,7 @@
 package email
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -81,3 +82,5 @@ func derive(t testing.TB, p Pairing) ([]Message, *Series) {
 	}
 	return messages, series
 }
+
+func writeFile(path string, data []byte) error { return os.WriteFile(path, data, 0o600) }
