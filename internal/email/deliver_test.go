@@ -354,3 +354,60 @@ func TestTheRateLimitSpacesMessagesWithoutCountingAttempts(t *testing.T) {
 		t.Errorf("8 messages at 6 a minute took %v", took)
 	}
 }
+
+// TestNoAddressOrNameLeavesForStatusOrLogs runs passes through every kind of failure and checks that
+// nothing a controller writes to status, events, logs or metric labels (records, results, problems)
+// holds an address, a name or a credential: addresses go only to the relay.
+func TestNoAddressOrNameLeavesForStatusOrLogs(t *testing.T) {
+	w := newWorld(t, 2, func(*Config) {})
+	var passes []Pass
+	faults := []func() error{
+		func() error { return w.server.Answer("AUTH", 535) },
+		func() error { return w.server.Answer("MAIL", 550) },
+		func() error { return w.server.Answer("DATA", 451) },
+		func() error { return w.server.RefuseRecipient(w.pairings[0].Mentee.Email, 550) },
+		func() error { w.server.Stop(); return nil },
+	}
+	for _, fault := range faults {
+		if err := w.server.AnswerNormally(); err != nil {
+			t.Fatal(err)
+		}
+		if err := fault(); err != nil {
+			t.Fatal(err)
+		}
+		for i := range w.pairings {
+			passes = append(passes, w.pass(i))
+		}
+		w.now = w.now.Add(time.Hour)
+	}
+	if err := w.server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.server.AnswerNormally(); err != nil {
+		t.Fatal(err)
+	}
+	passes = append(passes, w.settle()...)
+	var said []string
+	for _, p := range passes {
+		said = append(said, string(p.Problem), p.ProblemResult)
+		for _, r := range append(p.Records, p.Refused...) {
+			said = append(said, r.MessageID, r.LastResult)
+		}
+		for _, a := range p.Attempts {
+			said = append(said, a.Message, a.Class())
+		}
+	}
+	text := strings.Join(said, "\n")
+	for _, p := range w.pairings {
+		for _, personal := range []string{p.Mentor.Email, p.Mentee.Email, p.Mentor.Name, p.Mentee.Name, "example.org", relayPassword} {
+			if strings.Contains(text, personal) {
+				t.Errorf("%q reaches status or logs", personal)
+			}
+		}
+	}
+	for _, want := range []string{"SMTP 535 5.7.8 at AUTH", "SMTP 550 5.1.1 at MAIL", "SMTP 451 4.3.0 at DATA", "SMTP 550 5.1.1 at RCPT", "connection refused"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the failures did not all happen: %q is missing", want)
+		}
+	}
+}
