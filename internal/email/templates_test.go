@@ -2,8 +2,14 @@ package email
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/testenv"
 )
 
 func TestTemplatesFromAConfigMapReplaceTheBuiltIns(t *testing.T) {
@@ -58,6 +64,38 @@ func TestHTMLTemplatesEscapeWhatPeopleWrite(t *testing.T) {
 	for _, m := range messages {
 		if strings.Contains(m.HTML, "<script>") || strings.Contains(m.HTML, "<img") {
 			t.Errorf("%s carries markup from the manifests:\n%s", m.ID, m.HTML)
+		}
+	}
+}
+
+// TestTheSampleTemplatesLoad loads every templates ConfigMap of the samples, as the operator will.
+func TestTheSampleTemplatesLoad(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(testenv.RepoRoot(), "config", "samples", "*", "email-templates.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sample templates (%v)", err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var configMap struct {
+			Kind string            `json:"kind"`
+			Data map[string]string `json:"data"`
+		}
+		if err := yaml.Unmarshal(data, &configMap); err != nil || configMap.Kind != "ConfigMap" || len(configMap.Data) == 0 {
+			t.Fatalf("%s: %v %+v", file, err, configMap)
+		}
+		templates, err := LoadTemplates(configMap.Data)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		messages, _, err := Messages(activePairing(t), templates)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := messages[3].Subject; got != "Inclusion Circle with Ada Lovelace, Thursdays 09:30–10:15" {
+			t.Errorf("%s: the invitation's subject is %q", file, got)
 		}
 	}
 }
