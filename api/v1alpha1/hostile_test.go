@@ -234,7 +234,26 @@ func programmeBounds() []hostileCase {
 		{name: "organizer email of 255 characters", manifest: validProgramme, mutate: set("spec.integrations", map[string]any{"calendar": map[string]any{
 			"feed": true, "organizer": email(255)}}),
 			reject: "spec.integrations.calendar.organizer: Too long: may not be more than 254 bytes"},
+		{name: "email sender name breaking a mail header", manifest: validProgramme, mutate: emailIntegration("fromName", "Office\r\nBcc: eve@example.org"),
+			safe: "names go into mail headers on one line, control characters as spaces and non-ASCII encoded (internal/email TestPythonReadsEveryMessage)"},
+		{name: "email sender name with bidirectional overrides", manifest: validProgramme, mutate: emailIntegration("fromName", bidiText),
+			safe: "mail headers take bidirectional controls as spaces"},
+		{name: "email sender name of 129 characters", manifest: validProgramme, mutate: emailIntegration("fromName", strings.Repeat("n", 129)),
+			reject: "spec.integrations.email.fromName: Too long: may not be more than 128 bytes"},
+		{name: "email relay address of 262 characters", manifest: validProgramme, mutate: emailIntegration("address", strings.Repeat("a", 257)+".o:25"),
+			reject: "spec.integrations.email.address: Too long: may not be more than 261 bytes"},
+		{name: "email relay address with a path", manifest: validProgramme, mutate: emailIntegration("address", "smtp.example.org:587/relay"),
+			reject: "address is host:port, such as smtp.office365.com:587"},
+		{name: "email rate above 6000 a minute", manifest: validProgramme, mutate: emailIntegration("maxMessagesPerMinute", int64(6001)),
+			reject: "spec.integrations.email.maxMessagesPerMinute: Invalid value: 6001"},
 	}
+}
+
+// emailIntegration is a valid email integration with one field set to value.
+func emailIntegration(field string, value any) func(*unstructured.Unstructured) {
+	email := map[string]any{"address": "smtp.example.org:587", "from": "office@example.org"}
+	email[field] = value
+	return set("spec.integrations", map[string]any{"email": email})
 }
 
 // participantBounds are the Participant's bounds and hostile values.

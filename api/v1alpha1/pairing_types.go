@@ -258,6 +258,10 @@ type PairingStatus struct {
 	// +listMapKey=event
 	// +kubebuilder:validation:MaxItems=64
 	Notifications []Notification `json:"notifications,omitempty"`
+
+	// email is the pairing's introduction and invitations by email, and their delivery.
+	// +optional
+	Email *PairingEmailStatus `json:"email,omitempty"`
 }
 
 // +kubebuilder:object:root=true

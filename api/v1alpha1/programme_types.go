@@ -279,6 +279,10 @@ type Integrations struct {
 	// +listMapKey=name
 	// +kubebuilder:validation:MaxItems=8
 	Webhooks []Webhook `json:"webhooks,omitempty"`
+
+	// email sends each pairing's introduction and meeting invitations through an SMTP relay.
+	// +optional
+	Email *EmailIntegration `json:"email,omitempty"`
 }
 
 // CalendarIntegration says where meetings go.

@@ -231,6 +231,18 @@ func TestInvalidManifestsAreRejected(t *testing.T) {
 		{"webhook event that does not exist", validProgramme, set("spec.integrations", map[string]any{"webhooks": []any{
 			map[string]any{"name": "chat", "format": "Slack", "urlSecretRef": map[string]any{"name": "chat-url"}, "events": []any{"pairing.deleted"}}}}),
 			`Unsupported value: "pairing.deleted"`},
+		{"email relay without a port", validProgramme, set("spec.integrations", map[string]any{"email": map[string]any{
+			"address": "smtp.office365.com", "from": "office@example.org"}}),
+			"address is host:port, such as smtp.office365.com:587"},
+		{"email in plain text to a remote relay", validProgramme, set("spec.integrations", map[string]any{"email": map[string]any{
+			"address": "smtp.example.org:25", "tls": "None", "from": "office@example.org"}}),
+			"tls: None is only for a relay on loopback"},
+		{"email sender that is not an address", validProgramme, set("spec.integrations", map[string]any{"email": map[string]any{
+			"address": "smtp.example.org:587", "from": "programme office"}}),
+			"must be an email address such as ada@example.org"},
+		{"email rate of zero", validProgramme, set("spec.integrations", map[string]any{"email": map[string]any{
+			"address": "smtp.example.org:587", "from": "office@example.org", "maxMessagesPerMinute": int64(0)}}),
+			"maxMessagesPerMinute in body should be greater than or equal to 1"},
 	}
 	if len(cases) < 15 {
 		t.Fatalf("the table must hold at least 15 invalid manifests, has %d", len(cases))

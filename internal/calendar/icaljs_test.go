@@ -1,68 +1,22 @@
 package calendar
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/testenv"
 )
 
-// icaljsEvent is what testdata/icaljs/expand.mjs reports for one VEVENT.
-type icaljsEvent struct {
-	UID, Summary, Description, Status, TZID string
-	Sequence, DurationSeconds               int
-	Organizer                               *icaljsContact
-	Attendees                               []icaljsContact
-	Occurrences                             []time.Time
-}
-
-type icaljsContact struct{ Name, Email string }
-
-type icaljsCalendar struct {
-	ProdID    string
-	Timezones []string
-	Events    []icaljsEvent
-}
+type (
+	icaljsEvent   = testenv.ICalEvent
+	icaljsContact = testenv.ICalContact
+)
 
 // icaljs parses and expands iCalendar objects with ical.js, an implementation that shares nothing
-// with this package, in one run of node.
-func icaljs(t *testing.T, objects ...[]byte) []icaljsCalendar {
-	t.Helper()
-	dir := filepath.Join("testdata", "icaljs")
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "ical.js")); err != nil {
-		t.Fatal("ical.js is missing: run `npm ci --prefix internal/calendar/testdata/icaljs` (.ci/run does)")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is missing: install Node.js (Debian package nodejs)")
-	}
-	texts := make([]string, len(objects))
-	for i, o := range objects {
-		texts[i] = string(o)
-	}
-	input, err := json.Marshal(texts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, filepath.Join(dir, "expand.mjs"))
-	cmd.Stdin = bytes.NewReader(input)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("ical.js failed: %v\n%s", err, stderr.String())
-	}
-	var cals []icaljsCalendar
-	if err := json.Unmarshal(out, &cals); err != nil || len(cals) != len(objects) {
-		t.Fatalf("ical.js output (%v):\n%s", err, out)
-	}
-	return cals
-}
+// with this package.
+var icaljs = testenv.ICalJS
 
 // seriesCase is a chosen series to encode and expand.
 type seriesCase struct {
@@ -184,10 +138,52 @@ func checkICalJSEvent(t *testing.T, c seriesCase, ev Event, got icaljsEvent) {
 		t.Fatalf("%s: ical.js read summary %q and description %q", c.name, got.Summary, got.Description)
 	case got.DurationSeconds != int(c.slot.Duration.Seconds()):
 		t.Fatalf("%s: ical.js read a duration of %ds, want %v", c.name, got.DurationSeconds, c.slot.Duration)
-	case got.Organizer == nil || *got.Organizer != (icaljsContact{"Programme office, EMEA", "mailto:office@example.org"}):
+	case got.Organizer == nil || *got.Organizer != (icaljsContact{Name: "Programme office, EMEA", Email: "mailto:office@example.org"}):
 		t.Fatalf("%s: ical.js read organizer %+v", c.name, got.Organizer)
-	case len(got.Attendees) != 2 || got.Attendees[0] != (icaljsContact{"Zoë 'Z' Ångström; PhD", "mailto:zoe@example.org"}) ||
-		got.Attendees[1] != (icaljsContact{"", "mailto:bob@example.org"}):
+	case len(got.Attendees) != 2 || got.Attendees[0] != (icaljsContact{Name: "Zoë 'Z' Ångström; PhD", Email: "mailto:zoe@example.org"}) ||
+		got.Attendees[1] != (icaljsContact{Email: "mailto:bob@example.org"}):
 		t.Fatalf("%s: ical.js read attendees %+v", c.name, got.Attendees)
+	}
+}
+
+// TestICalJSReadsInvitations checks that ical.js reads a REQUEST and a CANCEL of every series with
+// their method, the attendees asked to reply, and the same instants as the stored series.
+func TestICalJSReadsInvitations(t *testing.T) {
+	cases := icalSeries(t)
+	var objects [][]byte
+	for i, c := range cases {
+		ev := icalEvent(c, i)
+		ev.Cancelled = false
+		request, err := EncodeMethod(ev, MethodRequest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev.Cancelled = true
+		cancel, err := EncodeMethod(ev, MethodCancel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		objects = append(objects, request, cancel)
+	}
+	cals := icaljs(t, objects...)
+	for i, c := range cases {
+		request, cancel := cals[2*i], cals[2*i+1]
+		if request.Method != "REQUEST" || cancel.Method != "CANCEL" {
+			t.Fatalf("%s: ical.js read methods %q and %q", c.name, request.Method, cancel.Method)
+		}
+		ev := icalEvent(c, i)
+		ev.Cancelled = false
+		got := request.Events[0]
+		for _, a := range got.Attendees {
+			if a.PartStat != "NEEDS-ACTION" || a.RSVP != "TRUE" {
+				t.Fatalf("%s: a REQUEST's attendee reads %+v", c.name, a)
+			}
+		}
+		for j := range got.Attendees {
+			got.Attendees[j].PartStat, got.Attendees[j].RSVP = "", ""
+		}
+		checkICalJSEvent(t, c, ev, got)
+		ev.Cancelled = true
+		checkICalJSEvent(t, c, ev, cancel.Events[0])
 	}
 }

@@ -26,6 +26,37 @@ func Encode(ev Event) ([]byte, error) {
 	return w.Bytes(), nil
 }
 
+// Method is an iTIP method (RFC 5546): what a calendar object sent by email asks its recipient to do.
+type Method string
+
+// The methods the operator sends.
+const (
+	// MethodRequest invites the attendees to the series, or updates it when its SEQUENCE is higher.
+	MethodRequest Method = "REQUEST"
+	// MethodCancel cancels the series; the event must be marked Cancelled.
+	MethodCancel Method = "CANCEL"
+)
+
+// EncodeMethod returns the event as an iTIP message (RFC 5546) for an email invitation (RFC 6047):
+// the object Encode writes, with the METHOD and, for a request, attendees asked to reply. A request
+// needs an organizer, to whom the replies go; a cancellation must carry a cancelled event.
+func EncodeMethod(ev Event, method Method) ([]byte, error) {
+	if err := ev.validate(); err != nil {
+		return nil, err
+	}
+	switch {
+	case method != MethodRequest && method != MethodCancel:
+		return nil, fmt.Errorf("%w: method %q is neither REQUEST nor CANCEL", ErrInvalidEvent, method)
+	case ev.Organizer.Email == "":
+		return nil, fmt.Errorf("%w: an invitation needs an organizer", ErrInvalidEvent)
+	case ev.Cancelled != (method == MethodCancel):
+		return nil, fmt.Errorf("%w: only a cancelled event is sent with CANCEL, and it only with CANCEL", ErrInvalidEvent)
+	}
+	w := contentWriter{rsvp: method == MethodRequest}
+	w.calendar([]string{"METHOD:" + string(method)}, []Event{ev})
+	return w.Bytes(), nil
+}
+
 // EncodeFeed returns one participant's events as a calendar subscription: one VCALENDAR with every
 // event, ordered by UID so that the same events always give the same bytes.
 func EncodeFeed(events []Event) ([]byte, error) {
@@ -84,8 +115,12 @@ func (w *contentWriter) event(ev Event) {
 	if ev.Organizer.Email != "" {
 		w.prop("ORGANIZER"+cnParam(ev.Organizer.Name), "mailto:"+ev.Organizer.Email)
 	}
+	reply := ""
+	if w.rsvp {
+		reply = ";PARTSTAT=NEEDS-ACTION;RSVP=TRUE"
+	}
 	for _, a := range ev.Attendees {
-		w.prop("ATTENDEE"+cnParam(a.Name)+";ROLE=REQ-PARTICIPANT", "mailto:"+a.Email)
+		w.prop("ATTENDEE"+cnParam(a.Name)+";ROLE=REQ-PARTICIPANT"+reply, "mailto:"+a.Email)
 	}
 	status := "CONFIRMED"
 	if ev.Cancelled {

@@ -3,6 +3,7 @@ package calendar
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -248,5 +249,60 @@ func TestTimezoneBeyond2040(t *testing.T) {
 	w.timezone(london, time.Date(2039, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2045, 1, 1, 0, 0, 0, 0, time.UTC))
 	if got := strings.Count(w.String(), "BEGIN:DAYLIGHT"); got < 2 || got > 7 {
 		t.Fatalf("%d DAYLIGHT observances for 2039 to 2045, want a few:\n%s", got, w.String())
+	}
+}
+
+// TestEncodeMethodIsTheStoredObjectWithAMethod checks that an invitation is the object a CalDAV
+// server stores, line for line, but for the METHOD and the attendees' reply parameters.
+func TestEncodeMethodIsTheStoredObjectWithAMethod(t *testing.T) {
+	ev := validEvent(t)
+	stored, err := Encode(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	request, err := EncodeMethod(ev, MethodRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, line := range unfold(t, stored) {
+		line = strings.Replace(line, "ROLE=REQ-PARTICIPANT:", "ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:", 1)
+		if want = append(want, line); line == "CALSCALE:GREGORIAN" {
+			want = append(want, "METHOD:REQUEST")
+		}
+	}
+	if got := unfold(t, request); !slices.Equal(got, want) {
+		t.Errorf("REQUEST:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	ev.Cancelled, ev.Sequence = true, 1
+	cancel, err := EncodeMethod(ev, MethodCancel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := unfold(t, cancel)
+	for _, line := range []string{"METHOD:CANCEL", "STATUS:CANCELLED", "SEQUENCE:1", `ATTENDEE;CN="Ana";ROLE=REQ-PARTICIPANT:mailto:ana@example.org`} {
+		if !contains(lines, line) {
+			t.Errorf("missing %q in\n%s", line, cancel)
+		}
+	}
+}
+
+func TestEncodeMethodRejectsWhatAnInvitationCannotBe(t *testing.T) {
+	tests := map[string]struct {
+		change func(*Event)
+		method Method
+	}{
+		"an unknown method":           {func(*Event) {}, "PUBLISH"},
+		"a request without organizer": {func(e *Event) { e.Organizer = Contact{} }, MethodRequest},
+		"a cancelled request":         {func(e *Event) { e.Cancelled = true }, MethodRequest},
+		"a cancel of a live event":    {func(*Event) {}, MethodCancel},
+		"an invalid event":            {func(e *Event) { e.UID = "" }, MethodRequest},
+	}
+	for name, tt := range tests {
+		ev := validEvent(t)
+		tt.change(&ev)
+		if _, err := EncodeMethod(ev, tt.method); !errors.Is(err, ErrInvalidEvent) {
+			t.Errorf("%s: err = %v, want ErrInvalidEvent", name, err)
+		}
 	}
 }

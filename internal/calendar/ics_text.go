@@ -7,7 +7,11 @@ import (
 )
 
 // contentWriter writes iCalendar content lines: CRLF-terminated and folded at 75 octets.
-type contentWriter struct{ bytes.Buffer }
+type contentWriter struct {
+	bytes.Buffer
+	// rsvp asks attendees to reply, as an invitation does (iTIP REQUEST).
+	rsvp bool
+}
 
 // maxLineOctets is the longest a content line may be, without its CRLF (RFC 5545 section 3.1).
 const maxLineOctets = 75

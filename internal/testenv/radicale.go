@@ -15,8 +15,9 @@ import (
 	"time"
 )
 
-// radicalePython is Debian's interpreter, the one that sees the python3-radicale package.
-const radicalePython = "/usr/bin/python3"
+// debianPython is Debian's interpreter, the one that sees the python3-radicale and python3-aiosmtpd
+// packages.
+const debianPython = "/usr/bin/python3"
 
 // RadicaleUsers are the users of a Radicale started here, with their passwords.
 var RadicaleUsers = map[string]string{"mentoring": "s3cret-Pa55", "intruder": "other-pass"}
@@ -35,7 +36,7 @@ type Radicale struct {
 
 // StartRadicale starts a server keeping its storage and users in dir.
 func StartRadicale(dir string) (*Radicale, error) {
-	if err := exec.Command(radicalePython, "-c", "import radicale").Run(); err != nil {
+	if err := exec.Command(debianPython, "-c", "import radicale").Run(); err != nil {
 		return nil, fmt.Errorf("radicale is not installed: apt-get install -y --no-install-recommends python3-radicale (%w)", err)
 	}
 	var users strings.Builder
@@ -82,7 +83,7 @@ func FreeLoopbackAddr() (string, error) {
 
 // Start runs the server on its address and storage and waits until it answers.
 func (r *Radicale) Start() error {
-	r.cmd = exec.Command(radicalePython, "-m", "radicale",
+	r.cmd = exec.Command(debianPython, "-m", "radicale",
 		"--config", // no configuration file: only these options
 		"--server-hosts", r.Addr,
 		"--auth-type", "htpasswd",

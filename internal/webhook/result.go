@@ -106,11 +106,12 @@ func errorResult(err error) Result {
 	if errors.As(err, &refused) {
 		return Result{Outcome: OutcomeFailed, Refused: true, Message: refused.Error()}
 	}
-	return Result{Outcome: OutcomeRetry, Message: networkFailure(err)}
+	return Result{Outcome: OutcomeRetry, Message: NetworkFailure(err)}
 }
 
-// networkFailure names a transient failure in a few words.
-func networkFailure(err error) string {
+// NetworkFailure names a transient network or TLS failure in a few words, never with the address
+// or URL that the error itself may hold.
+func NetworkFailure(err error) string {
 	var (
 		dnsErr      *net.DNSError
 		netErr      net.Error

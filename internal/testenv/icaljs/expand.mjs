@@ -1,11 +1,16 @@
 // Reads a JSON array of iCalendar objects on standard input and prints, as a JSON array, what
-// ical.js makes of each: its PRODID, its VTIMEZONE ids, and every VEVENT's fields with the UTC start
-// of each occurrence. An object's VTIMEZONE blocks are the only zone data ical.js has while it is
+// ical.js makes of each: its PRODID and METHOD, its VTIMEZONE ids, and every VEVENT's fields with the
+// UTC start of each occurrence. An object's VTIMEZONE blocks are the only zone data ical.js has while it is
 // read, so the instants also check them.
 import ICAL from 'ical.js';
 import { readFileSync } from 'node:fs';
 
-const contact = (p) => ({ name: p.getParameter('cn') ?? '', email: String(p.getFirstValue()) });
+const contact = (p) => ({
+  name: p.getParameter('cn') ?? '',
+  email: String(p.getFirstValue()),
+  partstat: p.getParameter('partstat') ?? '',
+  rsvp: p.getParameter('rsvp') ?? '',
+});
 
 function readEvent(vevent) {
   const event = new ICAL.Event(vevent);
@@ -37,6 +42,7 @@ function readCalendar(text) {
   }
   return {
     prodid: root.getFirstPropertyValue('prodid'),
+    method: root.getFirstPropertyValue('method') ?? '',
     timezones: zones.map((z) => z.getFirstPropertyValue('tzid')),
     events: root.getAllSubcomponents('vevent').map(readEvent),
   };
