@@ -43,8 +43,9 @@ var (
 
 // Person is what the page shows one person.
 type Person struct {
-	// Participant is the person's Participant name; the page counts submissions per participant.
-	Participant string
+	// Namespace and Participant name the person's Participant; the page counts submissions per
+	// participant.
+	Namespace, Participant string
 	// DisplayName greets the person.
 	DisplayName string
 	// Zone is the person's time zone, in which the page shows times.
