@@ -31,11 +31,10 @@ const FieldManager = "mentoring-portal"
 // Source implements portal.Source.
 type Source struct {
 	// Client reads Participants, Programmes and Pairings from the manager's cache, through the
-	// indexes SetupIndexes registers.
-	Client client.Reader
-	// API reads Secrets and the Pairing to change straight from the API server, and writes the
-	// Pairing's status.
-	API client.Client
+	// indexes SetupIndexes registers, and writes the Pairing's status.
+	Client client.Client
+	// API reads Secrets and the Pairing to change straight from the API server.
+	API client.Reader
 	// Comments forwards comments to the programme's comments webhook.
 	Comments *Forwarder
 }
@@ -142,7 +141,7 @@ func (s *Source) Record(ctx context.Context, sub portal.Submission) error {
 		}
 		desired := current.DeepCopy()
 		desired.Status.CheckIns = planner.WithCheckIn(current.Status.CheckIns, checkIn)
-		return s.API.Status().Patch(ctx, desired, client.MergeFromWithOptions(current, client.MergeFromWithOptimisticLock{}),
+		return s.Client.Status().Patch(ctx, desired, client.MergeFromWithOptions(current, client.MergeFromWithOptimisticLock{}),
 			client.FieldOwner(FieldManager))
 	})
 }
