@@ -48,16 +48,20 @@ var during = time.Date(2027, 2, 15, 12, 0, 0, 0, time.UTC)
 // pairing dl-ada-bob, whose weekly meeting is booked; Cy is a mentee without a pairing; each has a
 // personal link.
 type world struct {
-	t         *testing.T
+	t         testing.TB
+	mu        sync.Mutex
 	namespace string
 	links     map[string]string // participant → token
+	// probe is a participant whose page tells when a replica's cache has caught up.
+	probe string
 	receiver  *receiver
 }
 
-func newWorld(t *testing.T, comments bool) *world {
+// newProgramme is a namespace with the programme, measuring, and its HR webhook's Secrets.
+func newProgramme(t testing.TB, comments bool) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{t: t, links: map[string]string{}, receiver: startReceiver(t)}
+	w := &world{t: t, links: map[string]string{}, receiver: startReceiver(t), probe: "ada"}
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "portal-"}}
 	must(t, env.Client.Create(ctx, ns))
 	w.namespace = ns.Name
@@ -85,46 +89,77 @@ func newWorld(t *testing.T, comments bool) *world {
 		must(t, env.Client.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: w.namespace},
 			StringData: map[string]string{key: value}}))
 	}
-	links := kubesource.Links{Secrets: env.Client, BaseURL: "http://mentoring.example.org"}
+	return w
+}
+
+// newWorld is newProgramme with Ada, Bob and Cy, and Ada and Bob's pairing.
+func newWorld(t testing.TB, comments bool) *world {
+	w := newProgramme(t, comments)
 	for _, p := range []struct{ name, display, zone string }{{"ada", "Ada Lovelace", "Europe/London"},
 		{"bob", "Bob Babbage", "America/New_York"}, {"cy", "Cy Young", "UTC"}} {
 		role := mentoringv1alpha1.RoleMentee
 		if p.name == "ada" {
 			role = mentoringv1alpha1.RoleMentor
 		}
-		participant := &mentoringv1alpha1.Participant{
-			ObjectMeta: metav1.ObjectMeta{Name: p.name, Namespace: w.namespace},
-			Spec: mentoringv1alpha1.ParticipantSpec{ProgrammeRef: mentoringv1alpha1.LocalObjectReference{Name: programme.Name},
-				Role: role, DisplayName: p.display, Email: mentoringv1alpha1.Email(p.name + "@example.org"), Seniority: 3,
-				Timezone: mentoringv1alpha1.TimeZone(p.zone)},
-		}
-		must(t, env.Client.Create(ctx, participant))
-		// What the participant controller does: keep the link's Secret and its hash in status.
-		link, err := links.Ensure(ctx, env.Client, participant)
-		must(t, err)
-		before := participant.DeepCopy()
-		participant.Status.PersonalLink = link
-		must(t, env.Client.Status().Patch(ctx, participant, client.MergeFrom(before)))
-		secret := &corev1.Secret{}
-		must(t, env.Client.Get(ctx, client.ObjectKey{Namespace: w.namespace, Name: link.SecretRef.Name}, secret))
-		w.links[p.name] = string(secret.Data[kubesource.TokenKey])
-		if got, want := string(secret.Data[kubesource.URLKey]), "http://mentoring.example.org/p/"+w.links[p.name]; got != want {
+		w.participant(p.name, p.display, p.zone, role)
+		if got, want := w.linkURL(p.name), "http://mentoring.example.org/p/"+w.links[p.name]; got != want {
 			t.Fatalf("link URL %q, want %q", got, want)
 		}
 	}
+	w.pair("dl-ada-bob", "ada", "bob")
+	return w
+}
+
+// participant creates a participant and, as the participant controller does, keeps its link's
+// Secret and the token's hash in its status.
+func (w *world) participant(name, display, zone string, role mentoringv1alpha1.Role) {
+	ctx := context.Background()
+	participant := &mentoringv1alpha1.Participant{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: w.namespace},
+		Spec: mentoringv1alpha1.ParticipantSpec{ProgrammeRef: mentoringv1alpha1.LocalObjectReference{Name: "digital-leaders"},
+			Role: role, DisplayName: display, Email: mentoringv1alpha1.Email(name + "@example.org"), Seniority: 3,
+			Timezone: mentoringv1alpha1.TimeZone(zone)},
+	}
+	must(w.t, env.Client.Create(ctx, participant))
+	link, err := kubesource.Links{Secrets: env.Client, BaseURL: "http://mentoring.example.org"}.Ensure(ctx, env.Client, participant)
+	must(w.t, err)
+	before := participant.DeepCopy()
+	participant.Status.PersonalLink = link
+	must(w.t, env.Client.Status().Patch(ctx, participant, client.MergeFrom(before)))
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.links[name] = w.secret(link.SecretRef.Name)[kubesource.TokenKey]
+}
+
+func (w *world) secret(name string) map[string]string {
+	secret := &corev1.Secret{}
+	must(w.t, env.Client.Get(context.Background(), client.ObjectKey{Namespace: w.namespace, Name: name}, secret))
+	out := map[string]string{}
+	for k, v := range secret.Data {
+		out[k] = string(v)
+	}
+	return out
+}
+
+func (w *world) linkURL(participant string) string {
+	return w.secret(kubesource.LinkSecretName(participant))[kubesource.URLKey]
+}
+
+// pair creates a pairing on the topic ai and, as the pairing controller does, books its meeting:
+// every Tuesday at 10:00 UTC.
+func (w *world) pair(name, mentor, mentee string) {
+	ctx := context.Background()
 	pairing := &mentoringv1alpha1.Pairing{
-		ObjectMeta: metav1.ObjectMeta{Name: "dl-ada-bob", Namespace: w.namespace},
-		Spec: mentoringv1alpha1.PairingSpec{ProgrammeRef: mentoringv1alpha1.LocalObjectReference{Name: programme.Name},
-			MentorRef: mentoringv1alpha1.LocalObjectReference{Name: "ada"}, MenteeRef: mentoringv1alpha1.LocalObjectReference{Name: "bob"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: w.namespace},
+		Spec: mentoringv1alpha1.PairingSpec{ProgrammeRef: mentoringv1alpha1.LocalObjectReference{Name: "digital-leaders"},
+			MentorRef: mentoringv1alpha1.LocalObjectReference{Name: mentor}, MenteeRef: mentoringv1alpha1.LocalObjectReference{Name: mentee},
 			Topics: []mentoringv1alpha1.Topic{"ai"}},
 	}
-	must(t, env.Client.Create(ctx, pairing))
-	// What the pairing controller does: book the weekly meeting.
+	must(w.t, env.Client.Create(ctx, pairing))
 	before := pairing.DeepCopy()
 	pairing.Status.Meeting = &mentoringv1alpha1.MeetingStatus{Weekday: mentoringv1alpha1.Tuesday, Start: "10:00", TimeZone: "UTC",
 		DurationMinutes: 45, RecurrenceRule: "FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;UNTIL=20270629T100000Z"}
-	must(t, env.Client.Status().Patch(ctx, pairing, client.MergeFrom(before)))
-	return w
+	must(w.t, env.Client.Status().Patch(ctx, pairing, client.MergeFrom(before)))
 }
 
 // replica is one manager replica's page server: its own cache and handler, as on another Pod.
@@ -161,7 +196,7 @@ func (w *world) startReplica(opts portal.Options) *replica {
 	w.t.Cleanup(r.Stop)
 	// The cache sees the links written above once it has synced; wait until it finds Ada.
 	waitFor(w.t, func() bool {
-		resp, err := http.Get(r.URL + portal.Prefix + w.links["ada"])
+		resp, err := http.Get(r.URL + portal.Prefix + w.links[w.probe])
 		if err == nil {
 			resp.Body.Close()
 		}
@@ -206,7 +241,7 @@ type receiver struct {
 	bodies []map[string]any
 }
 
-func startReceiver(t *testing.T) *receiver {
+func startReceiver(t testing.TB) *receiver {
 	r := &receiver{status: http.StatusNoContent}
 	r.server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
@@ -240,7 +275,7 @@ func (r *receiver) received() []map[string]any {
 	return append([]map[string]any(nil), r.bodies...)
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -248,7 +283,7 @@ func must(t *testing.T, err error) {
 }
 
 // waitFor waits until ok, for a minute at most: a guard against a hang, not a speed goal.
-func waitFor(t *testing.T, ok func() bool) {
+func waitFor(t testing.TB, ok func() bool) {
 	t.Helper()
 	for range 1200 {
 		if ok() {

@@ -17,7 +17,7 @@ import (
 )
 
 // post sends a person's check-in as their browser would, with the form token from their page.
-func (w *world) post(t *testing.T, r *replica, link, pairing string, values url.Values) int {
+func (w *world) post(t testing.TB, r *replica, link, pairing string, values url.Values) int {
 	t.Helper()
 	page, err := http.Get(r.URL + portal.Prefix + link)
 	must(t, err)
