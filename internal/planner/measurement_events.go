@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"time"
+
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/measure"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
@@ -47,4 +49,83 @@ func FeedbackEvent(p *mentoringv1alpha1.Pairing, round string, responses []measu
 	data := webhook.FeedbackData{Programme: p.Spec.ProgrammeRef.Name, Pairing: p.Name, Mentor: p.Spec.MentorRef.Name,
 		Mentee: p.Spec.MenteeRef.Name, Round: round}
 	return webhook.FeedbackEvent(pairingObject(p), data, responses)
+}
+
+// CheckInState is what a pairing's check-ins imply at one time: what the pairing controller writes
+// and sends.
+type CheckInState struct {
+	// Rounds of the pairing.
+	Rounds []measure.Round
+	// Health for the Healthy condition (HealthCondition).
+	Health measure.Health
+	// Events the pairing's outbox delivers: checkin.due of the latest round that opened,
+	// feedback.submitted of the latest round answered, and pairing.needs_attention when the health
+	// calls for it.
+	Events []webhook.Event
+	// Next is when the state changes with time alone (a round opens or closes): requeue then. Zero
+	// when nothing is left.
+	Next time.Time
+}
+
+// CheckInStateOf is the state of a pairing's check-ins at time now, and false when its programme
+// does not measure.
+func CheckInStateOf(programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Pairing, timeline Timeline, now time.Time) (CheckInState, bool) {
+	policy, ok := MeasurementPolicy(programme)
+	if !ok {
+		return CheckInState{}, false
+	}
+	s := CheckInState{Rounds: measure.Rounds(policy, MeasureSchedule(p, timeline))}
+	responses := Responses(p.Status.CheckIns)
+	s.Health = measure.Judge(s.Rounds, responses, now)
+	for _, r := range s.Rounds {
+		if !r.Opens.After(now) {
+			s.Events = append(s.Events[:0], CheckInDueEvent(p, r))
+		}
+		for _, t := range []time.Time{r.Opens, r.Closes} {
+			if t.After(now) && (s.Next.IsZero() || t.Before(s.Next)) {
+				s.Next = t
+			}
+		}
+	}
+	if latest := latestAnswered(responses); latest != "" {
+		s.Events = append(s.Events, FeedbackEvent(p, latest, responses))
+	}
+	if e, ok := AttentionEvent(p, s.Health, s.Rounds); ok {
+		s.Events = append(s.Events, e)
+	}
+	return s, true
+}
+
+// latestAnswered is the round of the latest submission, empty when none.
+func latestAnswered(responses []measure.Response) string {
+	var latest measure.Response
+	for _, r := range responses {
+		if r.Submitted.After(latest.Submitted) || (r.Submitted.Equal(latest.Submitted) && r.Round > latest.Round) {
+			latest = r
+		}
+	}
+	return latest.Round
+}
+
+// ProgrammeMeasurement is the programme's status.measurement and the outcome programme.completed
+// carries, from its pairings at time now; false when the programme does not measure. The outcome is
+// final once the end survey has closed, measure.Grace after the programme's end.
+func ProgrammeMeasurement(programme *mentoringv1alpha1.Programme, pairings []mentoringv1alpha1.Pairing, timeline Timeline,
+	now time.Time) (*mentoringv1alpha1.MeasurementSummary, *webhook.ProgrammeOutcome, bool) {
+	policy, ok := MeasurementPolicy(programme)
+	if !ok {
+		return nil, nil, false
+	}
+	var in []measure.Pairing
+	for i := range pairings {
+		p := &pairings[i]
+		if p.Spec.ProgrammeRef.Name != programme.Name {
+			continue
+		}
+		in = append(in, measure.Pairing{Mentor: p.Spec.MentorRef.Name, Mentee: p.Spec.MenteeRef.Name,
+			Rounds: measure.Rounds(policy, MeasureSchedule(p, timeline)), Responses: Responses(p.Status.CheckIns),
+			Ended: p.Status.Ended != nil})
+	}
+	s := measure.Summarise(policy, in, now)
+	return MeasurementSummary(s), webhook.OutcomeOf(s), true
 }
