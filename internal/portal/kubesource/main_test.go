@@ -53,8 +53,8 @@ type world struct {
 	namespace string
 	links     map[string]string // participant → token
 	// probe is a participant whose page tells when a replica's cache has caught up.
-	probe string
-	receiver  *receiver
+	probe    string
+	receiver *receiver
 }
 
 // newProgramme is a namespace with the programme, measuring, and its HR webhook's Secrets.
