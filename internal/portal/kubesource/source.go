@@ -14,6 +14,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -128,7 +129,7 @@ func (s *Source) Record(ctx context.Context, sub portal.Submission) error {
 		}
 	}
 	checkIn := planner.CheckIn(sub.Response)
-	return retry.RetryOnConflict(retry.DefaultBackoff, func() error {
+	return retry.RetryOnConflict(conflictBackoff, func() error {
 		current := &mentoringv1alpha1.Pairing{}
 		if err := s.API.Get(ctx, key, current); err != nil {
 			if apierrors.IsNotFound(err) {
@@ -145,6 +146,11 @@ func (s *Source) Record(ctx context.Context, sub portal.Submission) error {
 			client.FieldOwner(FieldManager))
 	})
 }
+
+// conflictBackoff spaces out the writes made again after a conflict: up to eight, from 20 ms doubling
+// with jitter, about five seconds in all. client-go's DefaultBackoff (four within 100 ms) gave up under
+// two replicas writing one Pairing over and over (found by TestTwoReplicasLoseNoAnswer).
+var conflictBackoff = wait.Backoff{Steps: 8, Duration: 20 * time.Millisecond, Factor: 2, Jitter: 0.5}
 
 func inPairing(pr *mentoringv1alpha1.Pairing, participant string) bool {
 	return pr.Spec.MentorRef.Name == participant || pr.Spec.MenteeRef.Name == participant
