@@ -29,6 +29,11 @@ const (
 	CalendarSyncedCondition = "CalendarSynced"
 	// NotifiedCondition on a Pairing is True when every webhook received its events.
 	NotifiedCondition = "Notified"
+	// HealthyCondition on a Pairing is the health its check-ins show, when the programme measures:
+	// True (OnTrack), False (NeedsAttention, with the cause in the message, or Inactive) or Unknown
+	// (TooEarly). It is informational: a pairing that needs attention needs people, not the operator,
+	// and stays Ready.
+	HealthyCondition = "Healthy"
 )
 
 // Reasons shared by several conditions.
@@ -105,6 +110,18 @@ const (
 	// ReasonEnding means a pairing the matcher made no longer fits the programme's rules (a participant
 	// paused or changed); the programme controller is ending it.
 	ReasonEnding = "Ending"
+)
+
+// Pairing Healthy reasons: what the pairing's check-ins show.
+const (
+	// ReasonOnTrack means the pair meets and finds it useful.
+	ReasonOnTrack = "OnTrack"
+	// ReasonNeedsAttention means the check-ins show a problem; the message names it.
+	ReasonNeedsAttention = "NeedsAttention"
+	// ReasonInactive means nobody answered the pair's recent check-ins.
+	ReasonInactive = "Inactive"
+	// ReasonTooEarly means no check-in has closed or been answered yet.
+	ReasonTooEarly = "TooEarly"
 )
 
 // Integration reasons.

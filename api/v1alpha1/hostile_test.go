@@ -191,12 +191,12 @@ func programmeBounds() []hostileCase {
 		{name: "webhook name with Slack markup", manifest: validProgramme, mutate: set("spec.integrations", map[string]any{"webhooks": []any{
 			webhook("<!channel>")}}),
 			reject: `spec.integrations.webhooks[0].name in body should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$'`},
-		{name: "all 7 webhook events", manifest: validProgramme, mutate: set("spec.integrations", map[string]any{"webhooks": []any{
+		{name: "all 10 webhook events", manifest: validProgramme, mutate: set("spec.integrations", map[string]any{"webhooks": []any{
 			webhookWithEvents(allEvents...)}}),
 			safe: "at the bound"},
-		{name: "8 webhook events", manifest: validProgramme, mutate: set("spec.integrations", map[string]any{"webhooks": []any{
+		{name: "11 webhook events", manifest: validProgramme, mutate: set("spec.integrations", map[string]any{"webhooks": []any{
 			webhookWithEvents(append(allEvents, "pairing.proposed")...)}}),
-			reject: "spec.integrations.webhooks[0].events: Too many: 8: must have at most 7 items"},
+			reject: "spec.integrations.webhooks[0].events: Too many: 11: must have at most 10 items"},
 		{name: "webhook URL Secret name of 254 characters", manifest: validProgramme, mutate: set("spec.integrations", map[string]any{"webhooks": []any{
 			map[string]any{"name": "chat", "format": "Slack", "urlSecretRef": map[string]any{"name": strings.Repeat("s", 254)}}}}),
 			reject: "spec.integrations.webhooks[0].urlSecretRef.name: Too long: may not be more than 253 bytes"},
@@ -400,7 +400,8 @@ spec:
 `
 
 var allEvents = []string{"pairing.proposed", "pairing.activated", "pairing.meeting_scheduled", "pairing.ended",
-	"programme.matched", "programme.completed", "participant.unmatched"}
+	"programme.matched", "programme.completed", "participant.unmatched", "checkin.due", "pairing.needs_attention",
+	"feedback.submitted"}
 
 // name returns a mutation that renames the object.
 func name(n string) func(*unstructured.Unstructured) {
@@ -465,8 +466,10 @@ func webhookList(n int) []any {
 	return list(n, func(i int) any { return webhook(fmt.Sprintf("w%d", i)) })
 }
 
+// webhookWithEvents is a signed webhook, the kind that may receive every event.
 func webhookWithEvents(events ...string) map[string]any {
-	w := webhook("chat")
+	w := webhook("hr")
+	w["format"], w["signingSecretRef"] = "StandardWebhooks", map[string]any{"name": "hr-secret"}
 	w["events"] = list(len(events), func(i int) any { return events[i] })
 	return w
 }

@@ -217,9 +217,9 @@ type PairingStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// conditions: Ready, ConstraintsMet, CalendarSynced and Notified, plus Reconciling and Stalled
-	// while true. Ready's reason tells the pairing's stage: Proposed, AwaitingApproval, Active, Ended
-	// or Completed.
+	// conditions: Ready, ConstraintsMet, CalendarSynced, Notified and, when the programme measures,
+	// Healthy, plus Reconciling and Stalled while true. Ready's reason tells the pairing's stage:
+	// Proposed, AwaitingApproval, Active, Ended or Completed.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -262,6 +262,15 @@ type PairingStatus struct {
 	// email is the pairing's introduction and invitations by email, and their delivery.
 	// +optional
 	Email *PairingEmailStatus `json:"email,omitempty"`
+
+	// checkIns are both people's answers per round, written only by the page server that receives
+	// them. The operator derives the Healthy condition from them.
+	// +optional
+	// +listType=map
+	// +listMapKey=round
+	// +listMapKey=role
+	// +kubebuilder:validation:MaxItems=128
+	CheckIns []CheckIn `json:"checkIns,omitempty"`
 }
 
 // +kubebuilder:object:root=true

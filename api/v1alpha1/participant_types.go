@@ -218,6 +218,11 @@ type ParticipantStatus struct {
 	// +kubebuilder:validation:MaxLength=64
 	FeedTokenHash string `json:"feedTokenHash,omitempty"`
 
+	// personalLink is the participant's private page for check-ins and surveys, when the programme
+	// sets spec.measurement.
+	// +optional
+	PersonalLink *PersonalLink `json:"personalLink,omitempty"`
+
 	// notifications are the participant's events and their delivery to each webhook.
 	// +optional
 	// +listType=map

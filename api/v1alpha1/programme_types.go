@@ -63,6 +63,8 @@ const (
 
 // ProgrammeSpec describes a mentoring programme: why it exists, what it covers, when it runs, how often
 // pairs meet, how people are matched and which systems hear about it.
+// +kubebuilder:validation:XValidation:rule="!has(self.measurement) || !has(self.measurement.commentsWebhook) || (has(self.integrations) && has(self.integrations.webhooks) && self.integrations.webhooks.exists(w, w.name == self.measurement.commentsWebhook && w.format in ['StandardWebhooks', 'CloudEvents']))",message="measurement.commentsWebhook must name a StandardWebhooks or CloudEvents webhook in spec.integrations.webhooks: comments go to the HR system, never to a chat channel"
+// +kubebuilder:validation:XValidation:rule="!has(self.measurement) || (self.schedule.end - self.schedule.start).getSeconds() <= 60 * 604800 * (has(self.measurement.checkIns.every) ? self.measurement.checkIns.every : 4) * ((has(self.measurement.checkIns.unit) && self.measurement.checkIns.unit == 'Meetings') ? ((has(self.meetings.cadence) && self.meetings.cadence == 'Weekly') ? 1 : ((has(self.meetings.cadence) && self.meetings.cadence == 'Monthly') ? 4 : 2)) : 1)",message="a programme has at most 60 check-ins: raise measurement.checkIns.every"
 type ProgrammeSpec struct {
 	// purpose says, in a sentence or two, what the programme is for. It is shown to participants.
 	// +required
@@ -101,6 +103,11 @@ type ProgrammeSpec struct {
 	// integrations are the calendars and webhooks the programme keeps informed.
 	// +optional
 	Integrations *Integrations `json:"integrations,omitempty"`
+
+	// measurement asks both people of every pairing, on their private page, how it goes: check-ins on
+	// a cadence, a midpoint and an end survey. Without it nobody is asked and no personal link is made.
+	// +optional
+	Measurement *Measurement `json:"measurement,omitempty"`
 
 	// suspend stops every external effect of the programme (new pairings, calendar writes, webhook
 	// deliveries) until it is set back to false. Status is still reported.
@@ -340,7 +347,7 @@ const (
 )
 
 // EventType is a kind of event a webhook can receive.
-// +kubebuilder:validation:Enum=pairing.proposed;pairing.activated;pairing.meeting_scheduled;pairing.ended;programme.matched;programme.completed;participant.unmatched
+// +kubebuilder:validation:Enum=pairing.proposed;pairing.activated;pairing.meeting_scheduled;pairing.ended;programme.matched;programme.completed;participant.unmatched;checkin.due;pairing.needs_attention;feedback.submitted
 type EventType string
 
 const (
@@ -358,10 +365,20 @@ const (
 	EventProgrammeCompleted EventType = "programme.completed"
 	// EventParticipantUnmatched is sent when a participant cannot be matched, with the reason.
 	EventParticipantUnmatched EventType = "participant.unmatched"
+	// EventCheckInDue is sent when a pairing's check-in or survey opens. It carries no personal link.
+	EventCheckInDue EventType = "checkin.due"
+	// EventPairingNeedsAttention is sent when a pairing's health becomes NeedsAttention or Inactive,
+	// with the cause.
+	EventPairingNeedsAttention EventType = "pairing.needs_attention"
+	// EventFeedbackSubmitted is sent when somebody answers a round: the numbers, and to the
+	// measurement's commentsWebhook also the comment. It carries individual answers, so Slack and
+	// Teams webhooks never receive it.
+	EventFeedbackSubmitted EventType = "feedback.submitted"
 )
 
 // Webhook is an HTTP endpoint that receives programme and pairing events.
 // +kubebuilder:validation:XValidation:rule="!(self.format in ['StandardWebhooks', 'CloudEvents']) || has(self.signingSecretRef)",message="StandardWebhooks and CloudEvents webhooks need signingSecretRef"
+// +kubebuilder:validation:XValidation:rule="!(self.format in ['Slack', 'Teams']) || !has(self.events) || !self.events.exists(e, e == 'feedback.submitted')",message="feedback.submitted carries individual answers: send it to a StandardWebhooks or CloudEvents receiver, not a chat channel"
 type Webhook struct {
 	// name of the webhook, unique within the programme; it appears in status and metrics.
 	// +required
@@ -384,10 +401,11 @@ type Webhook struct {
 	// +optional
 	SigningSecretRef *SecretKeyReference `json:"signingSecretRef,omitempty"`
 
-	// events sent to this webhook; all of them when empty.
+	// events sent to this webhook; all of them when empty (for Slack and Teams, all but
+	// feedback.submitted).
 	// +optional
 	// +listType=set
-	// +kubebuilder:validation:MaxItems=7
+	// +kubebuilder:validation:MaxItems=10
 	Events []EventType `json:"events,omitempty"`
 
 	// caBundleSecretRef names a Secret key holding PEM certificates to trust for this endpoint, in
@@ -480,6 +498,10 @@ type ProgrammeStatus struct {
 	// +listMapKey=event
 	// +kubebuilder:validation:MaxItems=64
 	Notifications []Notification `json:"notifications,omitempty"`
+
+	// measurement sums up the programme's check-ins and surveys, when spec.measurement is set.
+	// +optional
+	Measurement *MeasurementSummary `json:"measurement,omitempty"`
 }
 
 // ObservedMembers is the programme's participants and pairings as a matching pass accounted for them,

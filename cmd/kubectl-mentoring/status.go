@@ -75,6 +75,9 @@ func printStatus(w io.Writer, programme *mentoringv1alpha1.Programme, pairings [
 	t.row("Topic coverage:", fmt.Sprintf("%d%%", s.TopicCoveragePercent))
 	t.row("Average score:", strconv.Itoa(int(s.AverageScore)))
 	t.row("Last match:", lastMatch)
+	if m := s.Measurement; m != nil {
+		t.row("Check-ins:", checkIns(m))
+	}
 	if err := t.flush(); err != nil {
 		return err
 	}
@@ -119,6 +122,12 @@ func printStatus(w io.Writer, programme *mentoringv1alpha1.Programme, pairings [
 		}
 		if len(meetings) > upcomingMeetings {
 			fmt.Fprintf(w, "  ... and %d more\n", len(meetings)-upcomingMeetings)
+		}
+	}
+
+	if s.Measurement != nil {
+		if err := printHealth(w, pairings); err != nil {
+			return err
 		}
 	}
 
@@ -195,4 +204,42 @@ func webhookHealth(h mentoringv1alpha1.WebhookStatus) string {
 		return "Pending"
 	}
 	return "Healthy"
+}
+
+// checkIns sums up the programme's check-ins, such as "9 of 10 answered (90%); pairings: 3 OnTrack,
+// 1 NeedsAttention, 0 Inactive, 2 TooEarly".
+func checkIns(m *mentoringv1alpha1.MeasurementSummary) string {
+	rate := "none due yet"
+	if m.ResponseRatePercent != nil {
+		rate = fmt.Sprintf("%d%%", *m.ResponseRatePercent)
+	}
+	h := m.PairingsByHealth
+	return fmt.Sprintf("%d of %d due answered (%s); pairings: %d OnTrack, %d NeedsAttention, %d Inactive, %d TooEarly",
+		m.Responses, m.ResponsesDue, rate, h.OnTrack, h.NeedsAttention, h.Inactive, h.TooEarly)
+}
+
+// printHealth lists the pairings whose check-ins show a problem (Healthy False), up to ten.
+func printHealth(w io.Writer, pairings []mentoringv1alpha1.Pairing) error {
+	fmt.Fprintln(w, "Pairings needing attention:")
+	var rows [][3]string
+	for _, p := range pairings {
+		if h := meta.FindStatusCondition(p.Status.Conditions, mentoringv1alpha1.HealthyCondition); h != nil && h.Status == "False" && p.Status.Ended == nil {
+			rows = append(rows, [3]string{p.Name, h.Reason, h.Message})
+		}
+	}
+	if len(rows) == 0 {
+		fmt.Fprintln(w, "  <none>")
+		return nil
+	}
+	t := newTable(w, "  ", "PAIRING", "HEALTH", "MESSAGE")
+	for _, r := range rows[:min(upcomingMeetings, len(rows))] {
+		t.row(r[0], r[1], r[2])
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	if len(rows) > upcomingMeetings {
+		fmt.Fprintf(w, "  ... and %d more\n", len(rows)-upcomingMeetings)
+	}
+	return nil
 }

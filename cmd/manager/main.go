@@ -15,7 +15,6 @@ import (
 	_ "golang.org/x/crypto/x509roots/fallback"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
-	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
@@ -57,8 +56,8 @@ func main() {
 	flag.Float64Var(&apiQPS, "kube-api-qps", 0, "Sustained requests per second to the API server; 0 sets no limit in the client, and the API server's Priority and Fairness shares out its capacity.")
 	flag.IntVar(&apiBurst, "kube-api-burst", 0, "Burst of requests to the API server, with --kube-api-qps.")
 	flag.BoolVar(&allowLoopback, "allow-loopback", false, "Let webhooks and calendars reach loopback addresses (local development only).")
-	flag.StringVar(&feedAddr, "feed-bind-address", ":8082", "Address of the calendar feed server; 0 disables it.")
-	flag.StringVar(&feedBaseURL, "feed-base-url", "http://localhost:8082", "URL at which people's calendars reach the feed server; feed URLs start with it.")
+	flag.StringVar(&feedAddr, "feed-bind-address", ":8082", "Address of the participant-facing server (calendar feeds and personal pages); 0 disables it.")
+	flag.StringVar(&feedBaseURL, "feed-base-url", "http://localhost:8082", "URL at which people and their calendars reach the participant-facing server; feed URLs and personal links start with it.")
 	flag.StringVar(&pprofAddr, "pprof-bind-address", "0", "Address of Go's profiling endpoints (/debug/pprof), for measurements; 0 disables them.")
 	// Errors are one line, as in Kubernetes' own components; --zap-stacktrace-level=error adds traces.
 	zapOptions := zap.Options{StacktraceLevel: zapcore.PanicLevel}
@@ -122,8 +121,12 @@ func main() {
 		fail(log, err, "Failed to set up the controllers")
 	}
 	if feedAddr != "0" {
-		if err := mgr.Add(&httpServer{addr: feedAddr, handler: controllers.FeedHandler(mgr.GetClient(), mgr.GetAPIReader(), clock.RealClock{})}); err != nil {
-			fail(log, err, "Failed to add the calendar feed server")
+		handler, err := participantHandler(ctx, mgr, feedBaseURL, allowLoopback)
+		if err != nil {
+			fail(log, err, "Failed to set up the participant-facing server")
+		}
+		if err := mgr.Add(&httpServer{addr: feedAddr, handler: handler}); err != nil {
+			fail(log, err, "Failed to add the participant-facing server")
 		}
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {

@@ -17,6 +17,9 @@ func TestNamesMatchTheAPI(t *testing.T) {
 		{string(ProgrammeMatched), string(mentoringv1alpha1.EventProgrammeMatched)},
 		{string(ProgrammeCompleted), string(mentoringv1alpha1.EventProgrammeCompleted)},
 		{string(ParticipantUnmatched), string(mentoringv1alpha1.EventParticipantUnmatched)},
+		{string(CheckInDue), string(mentoringv1alpha1.EventCheckInDue)},
+		{string(PairingNeedsAttention), string(mentoringv1alpha1.EventPairingNeedsAttention)},
+		{string(FeedbackSubmitted), string(mentoringv1alpha1.EventFeedbackSubmitted)},
 		{string(StandardWebhooks), string(mentoringv1alpha1.WebhookStandard)},
 		{string(CloudEvents), string(mentoringv1alpha1.WebhookCloudEvents)},
 		{string(Slack), string(mentoringv1alpha1.WebhookSlack)},
@@ -30,7 +33,7 @@ func TestNamesMatchTheAPI(t *testing.T) {
 			t.Errorf("webhook has %q where the API has %q", p[0], p[1])
 		}
 	}
-	if len(eventOrder) != 7 || len(titles) != len(eventOrder) {
-		t.Errorf("%d event types ordered and %d titled, want the API's 7", len(eventOrder), len(titles))
+	if len(eventOrder) != 10 || len(titles) != len(eventOrder) {
+		t.Errorf("%d event types ordered and %d titled, want the API's 10", len(eventOrder), len(titles))
 	}
 }

@@ -189,7 +189,7 @@ func TestDeliveryStopsOnGoneAndRefusals(t *testing.T) {
 			for _, r := range op.records() {
 				results[string(r.State)+" "+r.LastResult]++
 			}
-			want := map[string]int{"Failed HTTP 400": 1, "Failed HTTP 410": 1, "Pending ": 5}
+			want := map[string]int{"Failed HTTP 400": 1, "Failed HTTP 410": 1, "Pending ": 7}
 			if pending || !maps.Equal(results, want) || !op.endpoints[0].target.Disabled {
 				t.Errorf("records by state and result %v, pending %v; want %v and hr disabled", results, pending, want)
 			}

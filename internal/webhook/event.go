@@ -19,6 +19,9 @@ const (
 	ProgrammeMatched        EventType = "programme.matched"
 	ProgrammeCompleted      EventType = "programme.completed"
 	ParticipantUnmatched    EventType = "participant.unmatched"
+	CheckInDue              EventType = "checkin.due"
+	PairingNeedsAttention   EventType = "pairing.needs_attention"
+	FeedbackSubmitted       EventType = "feedback.submitted"
 )
 
 // Kind is the kind of object an event is about.

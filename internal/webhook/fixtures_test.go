@@ -49,7 +49,16 @@ func allEvents() []Event {
 		NewEvent(programme, ProgrammeCompleted, "", t0.Add(170*24*time.Hour), counts),
 		NewEvent(participant, ParticipantUnmatched, "NoSharedTopic/2027-01-04T08:00:00Z", t0.Add(-7*24*time.Hour),
 			ParticipantData{Programme: "spring", Participant: "p-031", Reason: "NoSharedTopic"}),
+		DeclaredEvent(pairingObject(), CheckInDue, "checkin-1", t0.Add(28*24*time.Hour), checkInData()),
+		DeclaredEvent(pairingObject(), PairingNeedsAttention, "NeedsAttention/NoMeetingsReported/checkin-2", t0.Add(56*24*time.Hour),
+			AttentionData{Programme: "spring", Pairing: "spring-abc123", Mentor: "p-017", Mentee: "p-004", Health: "NeedsAttention",
+				Cause: "NoMeetingsReported", Round: "checkin-2", Message: "No meeting was reported in the last two check-ins."}),
 	)
+}
+
+func checkInData() CheckInData {
+	return CheckInData{Programme: "spring", Pairing: "spring-abc123", Mentor: "p-017", Mentee: "p-004", Round: "checkin-1",
+		Kind: "CheckIn", Opens: t0.Add(28 * 24 * time.Hour), Closes: t0.Add(56 * 24 * time.Hour)}
 }
 
 // hostileText tries to inject mentions, links, Markdown, entities and control characters.

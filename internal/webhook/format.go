@@ -63,6 +63,9 @@ func Build(f Format, e Event, secret Secret, now time.Time) (Request, error) {
 	if e.Data == nil {
 		return Request{}, fmt.Errorf("event %s has no data", e.ID)
 	}
+	if !enc.needsSecret && e.Type == FeedbackSubmitted {
+		return Request{}, fmt.Errorf("event %s carries individual answers and is never sent to a %s channel", e.ID, f)
+	}
 	if enc.needsSecret && secret.IsZero() {
 		return Request{}, fmt.Errorf("the %s format needs a signing secret", f)
 	}

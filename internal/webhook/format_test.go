@@ -84,7 +84,8 @@ func TestPayloadsCarryNoPersonalData(t *testing.T) {
 		"programme": true, "pairing": true, "mentor": true, "mentee": true, "score": true, "topics": true,
 		"meeting": true, "next": true, "durationMinutes": true, "recurrenceRule": true, "endReason": true,
 		"participants": true, "pairings": true, "unmatched": true, "matchRatePercent": true,
-		"averageScore": true, "participant": true, "reason": true,
+		"averageScore": true, "participant": true, "reason": true, "round": true, "kind": true, "opens": true,
+		"closes": true, "health": true, "cause": true, "message": true,
 	}
 	for _, e := range allEvents() {
 		req, err := Build(StandardWebhooks, e, mustSecret(t, testSecret), t0)

@@ -9,6 +9,7 @@ import (
 var eventOrder = []EventType{
 	PairingProposed, PairingActivated, PairingMeetingScheduled, PairingEnded,
 	ProgrammeMatched, ProgrammeCompleted, ParticipantUnmatched,
+	CheckInDue, PairingNeedsAttention, FeedbackSubmitted,
 }
 
 // compareEventTypes orders event types as eventOrder does, unknown ones last by name.

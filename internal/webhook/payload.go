@@ -75,6 +75,8 @@ type ProgrammeData struct {
 	MatchRatePercent int32 `json:"matchRatePercent"`
 	// AverageScore of the active pairings.
 	AverageScore int32 `json:"averageScore"`
+	// Outcome sums up the check-ins and surveys, in programme.completed when the programme measures.
+	Outcome *ProgrammeOutcome `json:"outcome,omitempty"`
 }
 
 // ParticipantData is the payload of the participant.* events.
@@ -131,7 +133,11 @@ func (d ProgrammeData) summary(t EventType) string {
 		return fmt.Sprintf("Programme %s matched: %d pairings, %d unmatched, match rate %d%%, average score %d.",
 			d.Programme, d.Pairings, d.Unmatched, d.MatchRatePercent, d.AverageScore)
 	case ProgrammeCompleted:
-		return fmt.Sprintf("Programme %s completed with %d pairings.", d.Programme, d.Pairings)
+		s := fmt.Sprintf("Programme %s completed with %d pairings", d.Programme, d.Pairings)
+		if o := d.Outcome; o != nil && o.ResponseRatePercent != nil {
+			s += fmt.Sprintf("; %d%% of check-ins answered", *o.ResponseRatePercent)
+		}
+		return s + "."
 	}
 	return fmt.Sprintf("Programme %s: %s.", d.Programme, t)
 }

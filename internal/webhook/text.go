@@ -23,6 +23,9 @@ var titles = map[EventType]string{
 	ProgrammeMatched:        "Programme matched",
 	ProgrammeCompleted:      "Programme completed",
 	ParticipantUnmatched:    "Participant unmatched",
+	CheckInDue:              "Check-in open",
+	PairingNeedsAttention:   "Pairing needs attention",
+	FeedbackSubmitted:       "Feedback submitted",
 }
 
 // title is the heading of a chat message about an event of type t.

@@ -1,0 +1,96 @@
+package planner
+
+import (
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
+
+	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/measure"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
+)
+
+// measuredPairing meets every Tuesday at 10:00 UTC from 2027-01-12: check-in 1 is open from
+// 2027-02-09 10:00 to 2027-03-09 10:00, check-in 2 until the midpoint survey opens on 2027-04-06.
+func measuredPairing(uid types.UID, checkIns ...mentoringv1alpha1.CheckIn) (*mentoringv1alpha1.Programme, *mentoringv1alpha1.Pairing, Timeline) {
+	programme := &mentoringv1alpha1.Programme{ObjectMeta: metav1.ObjectMeta{Name: "dl"},
+		Spec: mentoringv1alpha1.ProgrammeSpec{Schedule: mentoringv1alpha1.ProgrammeSchedule{Start: "2027-01-11", End: "2027-06-30"},
+			Measurement: &mentoringv1alpha1.Measurement{}}}
+	pairing := &mentoringv1alpha1.Pairing{
+		ObjectMeta: metav1.ObjectMeta{Name: "dl-ada-bob", Namespace: "hr", UID: uid},
+		Spec: mentoringv1alpha1.PairingSpec{ProgrammeRef: mentoringv1alpha1.LocalObjectReference{Name: "dl"},
+			MentorRef: mentoringv1alpha1.LocalObjectReference{Name: "ada"}, MenteeRef: mentoringv1alpha1.LocalObjectReference{Name: "bob"}},
+		Status: mentoringv1alpha1.PairingStatus{CheckIns: checkIns, Meeting: &mentoringv1alpha1.MeetingStatus{
+			Weekday: "Tuesday", Start: "10:00", TimeZone: "UTC", DurationMinutes: 45,
+			RecurrenceRule: "FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;UNTIL=20270629T100000Z"}},
+	}
+	timeline, err := TimelineOf(programme)
+	if err != nil {
+		panic(err)
+	}
+	return programme, pairing, timeline
+}
+
+func noMeeting(round string, role mentoringv1alpha1.Role, day int) mentoringv1alpha1.CheckIn {
+	return mentoringv1alpha1.CheckIn{Round: round, Role: role, Meetings: ptr.To[int32](0),
+		SubmittedTime: metav1.NewTime(time.Date(2027, 2, day, 9, 0, 0, 0, time.UTC))}
+}
+
+func TestCheckInStateOf(t *testing.T) {
+	now := time.Date(2027, 3, 20, 12, 0, 0, 0, time.UTC)
+	checkIns := []mentoringv1alpha1.CheckIn{noMeeting("checkin-1", "Mentor", 20), noMeeting("checkin-1", "Mentee", 21), noMeeting("checkin-2", "Mentee", 28)}
+	programme, pairing, timeline := measuredPairing("uid-1", checkIns...)
+	s, ok := CheckInStateOf(programme, pairing, timeline, now)
+	if !ok {
+		t.Fatal("a measuring programme does not measure")
+	}
+	if s.Health.State != measure.NeedsAttention || s.Health.Cause != measure.NoMeetingsReported {
+		t.Errorf("health %+v, want NeedsAttention for no meetings in two rounds", s.Health)
+	}
+	var types []webhook.EventType
+	for _, e := range s.Events {
+		types = append(types, e.Type)
+	}
+	want := []webhook.EventType{webhook.CheckInDue, webhook.FeedbackSubmitted, webhook.PairingNeedsAttention}
+	if len(types) != 3 || types[0] != want[0] || types[1] != want[1] || types[2] != want[2] {
+		t.Fatalf("events %v, want %v", types, want)
+	}
+	if due := s.Events[0].Data.(webhook.CheckInData); due.Round != "checkin-2" {
+		t.Errorf("checkin.due of %s, want the latest round opened", due.Round)
+	}
+	if fb := s.Events[1].Data.(webhook.FeedbackData); fb.Round != "checkin-2" || len(fb.Responses) != 1 {
+		t.Errorf("feedback.submitted %+v, want check-in 2's one answer", fb)
+	}
+	if want := time.Date(2027, 4, 6, 10, 0, 0, 0, time.UTC); !s.Next.Equal(want) {
+		t.Errorf("next change at %v, want %v when check-in 2 closes", s.Next, want)
+	}
+	// The same declared objects in a rebuilt cluster (another UID) derive the same event ids.
+	programme, rebuilt, timeline := measuredPairing("uid-after-rebuild", checkIns...)
+	again, _ := CheckInStateOf(programme, rebuilt, timeline, now)
+	for i := range s.Events {
+		if again.Events[i].ID != s.Events[i].ID {
+			t.Errorf("%s id %s after a rebuild, want %s", s.Events[i].Type, again.Events[i].ID, s.Events[i].ID)
+		}
+	}
+	programme.Spec.Measurement = nil
+	if _, ok := CheckInStateOf(programme, pairing, timeline, now); ok {
+		t.Error("a programme without measurement measures")
+	}
+}
+
+func TestProgrammeMeasurement(t *testing.T) {
+	programme, pairing, timeline := measuredPairing("uid-1", noMeeting("checkin-1", "Mentor", 20))
+	summary, outcome, ok := ProgrammeMeasurement(programme, []mentoringv1alpha1.Pairing{*pairing}, timeline, time.Date(2027, 3, 20, 0, 0, 0, 0, time.UTC))
+	if !ok || summary.Responses != 1 || summary.ResponsesDue != 2 || *summary.ResponseRatePercent != 50 || summary.MeetingsHeld != nil {
+		t.Fatalf("summary %+v: want 1 of 2 answered, meetings hidden for one person", summary)
+	}
+	if summary.PairingsByHealth.OnTrack+summary.PairingsByHealth.NeedsAttention+summary.PairingsByHealth.Inactive+summary.PairingsByHealth.TooEarly != 1 {
+		t.Errorf("health counts %+v, want the one pairing", summary.PairingsByHealth)
+	}
+	if outcome.Responses != 1 || *outcome.ResponseRatePercent != 50 {
+		t.Errorf("outcome %+v", outcome)
+	}
+}
