@@ -76,8 +76,11 @@ func (a *assignment) cost(packed uint32) int64 {
 // The solver is sequential apart from preparing rounds, and processes rows, columns and ties in index
 // order; the callers number rows and columns by name, so the result depends only on the input's
 // content.
-func (a *assignment) solve() []int32 {
-	s := newSolver(a)
+func (a *assignment) solve() []int32 { return newSolver(a).run() }
+
+// run solves the problem from scratch, round by round, and returns the canonical optimum.
+func (s *solver) run() []int32 {
+	a := s.assignment
 	var bitsUsed uint64
 	var largest int64
 	for r := range a.rows {
@@ -110,6 +113,7 @@ func (a *assignment) solve() []int32 {
 		s.prepare()
 		s.checkpoint("round prepared")
 	}
+	s.canonicalize()
 	out := make([]int32, a.rows)
 	for r, c := range s.colOf {
 		out[r] = c
@@ -183,6 +187,11 @@ type solver struct {
 	keys   []int64
 	arena  arena
 	arenas []arena
+
+	// rowRank and colRank order rows and real columns for canonicalize; nil means by number. back and
+	// mover are its search's labels per node: the node before, and the row that moved from there.
+	rowRank, colRank []int32
+	back, mover      []int32
 }
 
 // candidate is a candidate edge: its column, and its packed cost (the low 24 bits) with, above, how

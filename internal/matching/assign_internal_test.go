@@ -1,8 +1,10 @@
 package matching
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -170,4 +172,102 @@ func (s *solver) verify(t *testing.T, step string) {
 	if free != deficits+s.tDeficit {
 		t.Fatalf("%s: %d rows have an excess, but the deficits add up to %d", step, free, deficits+s.tDeficit)
 	}
+}
+
+// canonicalByBruteForce tries every assignment of a small problem and returns the canonical optimum:
+// the least total cost, then, row by row in rank order, the column of least rank, unassigned last.
+func canonicalByBruteForce(a *assignment, rowRank, colRank []int32) []int32 {
+	order := make([]int, a.rows)
+	for r := range order {
+		order[r] = r
+	}
+	slices.SortFunc(order, func(x, y int) int { return cmp.Compare(rowRank[x], rowRank[y]) })
+	rankOf := func(c int32) int64 {
+		if c < 0 {
+			return 1 << 40
+		}
+		return int64(colRank[c])
+	}
+	var best []int32
+	var bestCost int64
+	current := make([]int32, a.rows)
+	left := slices.Clone(a.capacity)
+	better := func(cost int64) bool {
+		if best == nil || cost != bestCost {
+			return best == nil || cost < bestCost
+		}
+		for _, r := range order {
+			if x, y := rankOf(current[r]), rankOf(best[r]); x != y {
+				return x < y
+			}
+		}
+		return false
+	}
+	var walk func(i int, cost int64)
+	walk = func(i int, cost int64) {
+		if i == a.rows {
+			if better(cost) {
+				best, bestCost = slices.Clone(current), cost
+			}
+			return
+		}
+		current[i] = -1
+		walk(i+1, cost+a.unassigned)
+		for j, c := range a.columns[i] {
+			if left[c] > 0 {
+				left[c]--
+				current[i] = c
+				walk(i+1, cost+a.cost(a.costs[i][j]))
+				left[c]++
+			}
+		}
+	}
+	walk(0, 0)
+	return best
+}
+
+// The solver returns the canonical optimum whatever path found it, on small problems full of exact
+// ties, with rows and columns ranked in their own order or shuffled.
+func TestSolveReturnsTheCanonicalOptimum(t *testing.T) {
+	solverCheckpoint = func(s *solver, step string) { s.verify(t, step) }
+	defer func() { solverCheckpoint = nil }()
+	r := rand.New(rand.NewPCG(13, 14))
+	for i := range 3000 {
+		a := randomAssignment(r)
+		a.rows = min(a.rows, 6)
+		a.columns, a.costs = a.columns[:a.rows], a.costs[:a.rows]
+		if a.cols > 4 {
+			a.cols, a.capacity = 4, a.capacity[:4]
+			for row := range a.rows {
+				keep := 0
+				for j, c := range a.columns[row] {
+					if c < 4 {
+						a.columns[row][keep], a.costs[row][keep] = c, a.costs[row][j]
+						keep++
+					}
+				}
+				a.columns[row], a.costs[row] = a.columns[row][:keep], a.costs[row][:keep]
+			}
+		}
+		rowRank, colRank := identity(a.rows), identity(a.cols)
+		if i%2 == 1 {
+			r.Shuffle(len(rowRank), func(x, y int) { rowRank[x], rowRank[y] = rowRank[y], rowRank[x] })
+			r.Shuffle(len(colRank), func(x, y int) { colRank[x], colRank[y] = colRank[y], colRank[x] })
+		}
+		want := canonicalByBruteForce(a, rowRank, colRank)
+		s := newSolver(a)
+		s.rowRank, s.colRank = rowRank, colRank
+		got := s.run()
+		if !slices.Equal(got, want) {
+			t.Fatalf("problem %d (%d rows, %d columns, capacities %v): assignment %v, the canonical optimum is %v", i, a.rows, a.cols, a.capacity, got, want)
+		}
+	}
+}
+
+func identity(n int) []int32 {
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = int32(i)
+	}
+	return out
 }
