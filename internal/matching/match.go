@@ -308,9 +308,18 @@ const (
 // whyUnmatched explains why a participant has no pair: paused, held, enrolment closed, everyone who
 // fits is taken, or the constraint that rules out most of the other role.
 func (m *matcher) whyUnmatched(p *person) Reason {
+	if r, out := m.heldOut(p); out {
+		return r
+	}
+	return m.explainTally(p.Role, m.tally(p))
+}
+
+// heldOut is the reason a participant takes no new pair whoever else is in the programme: paused,
+// held or enrolment closed.
+func (m *matcher) heldOut(p *person) (Reason, bool) {
 	switch {
 	case p.Paused:
-		return Reason{string(Paused), "Participant is paused: set spec.paused to false to be matched."}
+		return Reason{string(Paused), "Participant is paused: set spec.paused to false to be matched."}, true
 	case p.Hold != nil:
 		hold := *p.Hold
 		if hold.Reason == "" {
@@ -319,48 +328,69 @@ func (m *matcher) whyUnmatched(p *person) Reason {
 		if hold.Message == "" {
 			hold.Message = "Participant is held out of new pairings."
 		}
-		return hold
+		return hold, true
 	case m.policy.Closed && m.policy.ClosedReason != nil:
-		return *m.policy.ClosedReason
+		return *m.policy.ClosedReason, true
 	case m.policy.Closed:
-		return Reason{ReasonEnrolmentClosed, "Enrolment has closed: the programme makes no new pairings."}
+		return Reason{ReasonEnrolmentClosed, "Enrolment has closed: the programme makes no new pairings."}, true
 	}
-	others, other := m.mentors, "mentor"
-	if p.Role == Mentor {
-		others, other = m.mentees, "mentee"
-	}
-	counts := map[Constraint]int{}
-	fits := 0
+	return Reason{}, false
+}
+
+// tally is how the people of the other role fit one participant: how many there are, and how many
+// each position of hardConstraints describes (position 0: those who fit).
+type tally struct {
+	others int
+	counts [len(hardConstraints)]int
+}
+
+// tally checks a participant against everyone of the other role.
+func (m *matcher) tally(p *person) tally {
 	fast := m.fast()
-	for _, o := range others {
-		mentor, mentee := o, p
-		if p.Role == Mentor {
-			mentor, mentee = p, o
+	t := tally{}
+	if p.Role == Mentor {
+		t.others = len(m.mentees)
+		for e := range m.mentees {
+			t.counts[fast.broken(p.number, e)]++
 		}
-		if c := fast.check(mentor.number, mentee.number); c != "" {
-			counts[c]++
-		} else {
-			fits++
+	} else {
+		t.others = len(m.mentors)
+		for mentor := range m.mentors {
+			t.counts[fast.broken(mentor, p.number)]++
 		}
 	}
+	return t
+}
+
+// explainTally says why a participant of the role, with the tally, is left without a pair.
+func (x *index) explainTally(role Role, t tally) Reason {
+	other := "mentor"
+	if role == Mentor {
+		other = "mentee"
+	}
+	fits := t.counts[0]
 	switch {
-	case len(others) == 0:
+	case t.others == 0:
 		return Reason{ReasonNoCounterpart, fmt.Sprintf("The programme has no %s.", other)}
-	case fits > 0 && p.Role == Mentee:
-		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("%s fit, and all of them are at capacity with mentees the %s objective prefers.", count(fits, "mentor"), m.policy.Objective)}
+	case fits > 0 && role == Mentee:
+		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("%s fit, and all of them are at capacity with mentees the %s objective prefers.", count(fits, "mentor"), x.policy.Objective)}
 	case fits > 0:
-		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("%s fit, and all of them have a mentor the %s objective prefers.", count(fits, "mentee"), m.policy.Objective)}
+		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("%s fit, and all of them have a mentor the %s objective prefers.", count(fits, "mentee"), x.policy.Objective)}
 	}
-	constraints := make([]Constraint, 0, len(counts))
-	for c := range counts {
-		constraints = append(constraints, c)
+	var broken []int
+	for i := 1; i < len(t.counts); i++ {
+		if t.counts[i] > 0 {
+			broken = append(broken, i)
+		}
 	}
-	slices.SortFunc(constraints, func(a, b Constraint) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b)) })
-	parts := make([]string, len(constraints))
-	for i, c := range constraints {
-		parts[i] = fmt.Sprintf("%d %s", counts[c], phrase[c])
+	slices.SortFunc(broken, func(a, b int) int {
+		return cmp.Or(cmp.Compare(t.counts[b], t.counts[a]), cmp.Compare(hardConstraints[a], hardConstraints[b]))
+	})
+	parts := make([]string, len(broken))
+	for i, c := range broken {
+		parts[i] = fmt.Sprintf("%d %s", t.counts[c], phrase[hardConstraints[c]])
 	}
-	return Reason{string(constraints[0]), fmt.Sprintf("No %s fits: %s.", other, strings.Join(parts, ", "))}
+	return Reason{string(hardConstraints[broken[0]]), fmt.Sprintf("No %s fits: %s.", other, strings.Join(parts, ", "))}
 }
 
 // phrase describes each constraint as what the people it rules out have in common.
