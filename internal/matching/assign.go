@@ -150,7 +150,8 @@ type solver struct {
 	rowsOf [][]int32
 	// load counts each column node's rows and flow its units sent to t; flow−load is its deficit.
 	load, flow []int32
-	// tDeficit is how many more units t must receive.
+	// tDeficit is how many more units t must receive; below zero, t has received too many, which
+	// happens only when a warm start prices a new column below t (see warm.setColumn).
 	tDeficit int
 	u, v     []int64
 	// candidates are each row's candidate edges by key; base is the row's potential when they were
@@ -216,8 +217,9 @@ type reach struct {
 const (
 	unreached = math.MaxInt64
 	noBound   = math.MaxInt64
-	// fromT marks a column node reached from t.
-	fromT = -1
+	// fromT marks a column node reached from t; fromSource marks t as a source of a search.
+	fromT      = -1
+	fromSource = -2
 )
 
 func newSolver(a *assignment) *solver {
@@ -455,7 +457,7 @@ func (s *solver) route() {
 			}
 		}
 		s.free = free
-		if len(free) == 0 {
+		if len(free) == 0 && s.tDeficit >= 0 {
 			return
 		}
 		s.shortestPath(free)
@@ -696,13 +698,16 @@ func (s *solver) finishPath(path []frame) {
 	}
 }
 
-// shortestPath finds, with Dijkstra's algorithm from every free row at once, the distance L to the
-// nearest deficit, raises the potentials so that reduced costs stay non-negative and shortest paths
-// get reduced cost zero, and moves one row along the path found.
+// shortestPath finds, with Dijkstra's algorithm from every free row at once (and from t, when it has
+// an excess), the distance L to the nearest deficit, raises the potentials so that reduced costs stay
+// non-negative and shortest paths get reduced cost zero, and moves one unit along the path found.
 func (s *solver) shortestPath(sources []int32) {
 	s.search++
 	for _, r := range sources {
 		s.reachRow(r, 0)
+	}
+	if s.tDeficit < 0 {
+		s.offer(s.t, 0, fromSource)
 	}
 	var sink int32
 	var length int64
@@ -804,7 +809,7 @@ func (s *solver) offer(c int32, d int64, via int32) {
 	}
 }
 
-// augment moves one unit from a free row to the sink along the path the search found.
+// augment moves one unit from a free row, or from t, to the sink along the path the search found.
 func (s *solver) augment(sink int32) {
 	n := sink
 	if n == s.t {
@@ -812,6 +817,11 @@ func (s *solver) augment(sink int32) {
 	}
 	for {
 		if n == s.t {
+			if s.via[s.t] == fromSource {
+				// The path started at t, which now has one unit fewer too many.
+				s.tDeficit++
+				return
+			}
 			// The path entered t from a column node, which now sends one more unit.
 			n = s.via[s.t]
 			s.flow[n]++

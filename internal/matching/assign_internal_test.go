@@ -271,3 +271,79 @@ func identity(n int) []int32 {
 	}
 	return out
 }
+
+// randomEdges draws a row's edges to some of cols columns, sorted, with costs as randomAssignment's.
+func randomEdges(r *rand.Rand, cols int, density float64, missing, hashes int) ([]int32, []uint32) {
+	var columns []int32
+	var costs []uint32
+	for c := range cols {
+		if r.Float64() < density {
+			columns = append(columns, int32(c))
+			costs = append(costs, uint32(r.IntN(missing))<<tieBreakBits|uint32(r.IntN(hashes)))
+		}
+	}
+	return columns, costs
+}
+
+// A solved problem changed row by row and column by column (rows that join, leave or change their
+// edges; columns that join, leave or change their capacity and edges), each time repaired from the
+// last optimum, ends with exactly the optimum a solve from scratch of the changed problem finds: the
+// canonical one, on problems full of exact ties. The invariants hold after every step.
+func TestWarmRepairsEqualASolveFromScratch(t *testing.T) {
+	solverCheckpoint = func(s *solver, step string) { s.verify(t, step) }
+	defer func() { solverCheckpoint = nil }()
+	r := rand.New(rand.NewPCG(15, 16))
+	for i := range 400 {
+		a := randomAssignment(r)
+		density := r.Float64()
+		missing := []int{1, 3, 100}[r.IntN(3)]
+		hashes := []int{1, 2, tieBreakRange}[r.IntN(3)]
+		s := newSolver(a)
+		s.run()
+		if s.shift > 0 {
+			s.rescale(0)
+			s.prepare()
+		}
+		for step := range 12 {
+			switch changes := 1 + r.IntN(3); {
+			case r.IntN(2) == 0 && a.rows > 0:
+				for range changes {
+					columns, costs := randomEdges(r, a.cols, density, missing, hashes)
+					if r.IntN(4) == 0 {
+						columns, costs = nil, nil
+					}
+					s.setRow(int32(r.IntN(a.rows)), columns, costs)
+				}
+			default:
+				for range changes {
+					var rows []int32
+					var costs []uint32
+					for row := range a.rows {
+						if r.Float64() < density {
+							rows = append(rows, int32(row))
+							costs = append(costs, uint32(r.IntN(missing))<<tieBreakBits|uint32(r.IntN(hashes)))
+						}
+					}
+					s.setColumn(int32(r.IntN(a.cols)), r.IntN(4), rows, costs)
+				}
+			}
+			s.repair()
+			fresh := &assignment{rows: a.rows, cols: a.cols, capacity: slices.Clone(a.capacity), scaleShift: a.scaleShift, unassigned: a.unassigned}
+			for row := range a.rows {
+				fresh.columns = append(fresh.columns, slices.Clone(a.columns[row]))
+				fresh.costs = append(fresh.costs, slices.Clone(a.costs[row]))
+			}
+			want := fresh.solve()
+			got := make([]int32, a.rows)
+			for row, c := range s.colOf {
+				got[row] = c
+				if int(c) >= a.cols {
+					got[row] = -1
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("problem %d, step %d: repaired to %v, a solve from scratch finds %v", i, step, got, want)
+			}
+		}
+	}
+}

@@ -237,13 +237,22 @@ func (p *pairs) tieBreak(mi, ei int) uint32 {
 	return uint32(h % tieBreakRange)
 }
 
-// edges lists the allowed pairs of free mentees (rows) and mentors with free capacity (columns), on
-// all cores: each row's columns and packed costs, the missing score units above the tie-break hash.
-// Each core stores its rows' edges in large blocks, so that memory holds little more than the edges.
+// packed is an allowed pair's packed cost: its missing score units above its tie-breaking hash.
+func (p *pairs) packed(mi, ei int) uint32 {
+	return uint32(scoreUnits-p.units(mi, ei))<<tieBreakBits | p.tieBreak(mi, ei)
+}
+
+// edges lists the allowed pairs of free mentees (rows) and mentors with free capacity (columns; nil
+// for a column nobody fits), on all cores: each row's columns and packed costs, the missing score
+// units above the tie-break hash. Each core stores its rows' edges in large blocks, so that memory
+// holds little more than the edges.
 func (p *pairs) edges(rows, cols []*person) ([][]int32, [][]uint32) {
 	// What rules most pairs out, per column and contiguous, so that ruling them out is quick.
 	quick := make([]quickColumn, len(cols))
 	for c, mentor := range cols {
+		if mentor == nil {
+			continue // a column nobody fits
+		}
 		m := &p.mentors[mentor.number]
 		quick[c] = quickColumn{topics: m.topics, seniority: m.seniority, number: int32(mentor.number), department: m.department}
 		if m.zone < 0 || m.paused {
@@ -322,7 +331,7 @@ func (p *pairs) row(ei int, cols []quickColumn, outCols []int32, outCosts []uint
 			continue
 		}
 		outCols[n] = int32(c)
-		outCosts[n] = uint32(scoreUnits-p.units(mi, ei))<<tieBreakBits | p.tieBreak(mi, ei)
+		outCosts[n] = p.packed(mi, ei)
 		n++
 	}
 	return n
