@@ -142,8 +142,10 @@ type solver struct {
 	t int32
 	// shift is the round's precision: costs are used shifted right by shift bits.
 	shift uint
-	// margin is the round's candidate margin.
+	// margin is the round's candidate margin, in units of 2^grain: a warm start, whose potentials move
+	// by whole score units at a time, measures it coarsely (see newWarm).
 	margin int64
+	grain  uint
 	// colOf is each row's column node, or -1 while the row has an excess.
 	colOf []int32
 	// rowsOf lists the rows in each real column.
@@ -196,8 +198,8 @@ type solver struct {
 }
 
 // candidate is a candidate edge: its column, and its packed cost (the low 24 bits) with, above, how
-// far its key was above the row's potential when the candidates were chosen (base). base plus that
-// is a lower bound of its key for the rest of the round.
+// far its key was above the row's potential when the candidates were chosen (base), in units of
+// 2^grain, rounded down. base plus that is a lower bound of its key for the rest of the round.
 type candidate struct {
 	col  int32
 	cost uint32
@@ -337,13 +339,13 @@ const maxMargin = 64
 // sort: the candidates' keys lie within the margin above the row's potential). The keys are
 // overwritten.
 func (s *solver) chooseFrom(r int32, keys []int64, a *arena) {
-	u, margin := s.u[r], s.margin
+	u, margin, grain := s.u[r], s.margin, s.grain
 	var counts [maxMargin + 1]int32
 	// First pass: count the candidates per key, and keep their positions and keys at the front.
 	n := 0
 	for i, k := range keys {
-		if d := k - u; d < margin {
-			d = max(d, 0)
+		if d := k - u; d < margin<<grain {
+			d = max(d, 0) >> grain
 			counts[d+1]++
 			keys[n] = int64(i)<<8 | d
 			n++
@@ -366,7 +368,7 @@ func (s *solver) chooseFrom(r int32, keys []int64, a *arena) {
 	}
 	s.candidates[r] = cand
 	s.base[r] = u
-	s.bound[r] = u + margin
+	s.bound[r] = u + margin<<grain
 	if n == len(columns) {
 		s.bound[r] = noBound
 	}
@@ -555,7 +557,7 @@ func (s *solver) tightEdges(r int32) []int32 {
 			// Edges that were no candidates may have reduced cost zero by now.
 			s.choose(r)
 		}
-		slack := u - s.base[r]
+		slack := (u - s.base[r]) >> s.grain
 		for _, e := range s.candidates[r] {
 			if e.delta() > slack {
 				break

@@ -23,6 +23,8 @@ type Incremental struct {
 	index   *index
 	warm    *warm
 	tallies map[string]tally
+	// unsynced are the participants who changed since warm was last synced, by name.
+	unsynced map[string]bool
 }
 
 // Path says how a pass found its optimum.
@@ -48,11 +50,18 @@ func (inc *Incremental) Match(in Input) (Result, Path) {
 	x := newIndex(in)
 	m := newMatcher(x)
 	m.keep(in.Pairings)
+	changed := inc.changes(x)
+	if inc.unsynced == nil {
+		inc.unsynced = map[string]bool{}
+	}
+	for name := range changed {
+		inc.unsynced[name] = true
+	}
 	path := Path{Solve: PathIncremental}
 	if !x.policy.Closed {
 		path = inc.fill(m, in.Pairings)
 	}
-	m.tallies = inc.updateTallies(x, in)
+	m.tallies = inc.updateTallies(x, in, changed)
 	r := m.result()
 	inc.last, inc.index, inc.tallies = in, x, m.tallies
 	return r, path
@@ -73,17 +82,19 @@ func (inc *Incremental) fill(m *matcher, pairings []Pairing) Path {
 	switch {
 	case headroom(len(rows)) > maxWarmRows:
 		inc.warm = nil
+		clear(inc.unsynced)
 		m.fillConsistently(pairings)
 		return Path{Solve: PathFull, Reason: ReasonTooLarge}
 	case inc.warm == nil:
 		path.Reason = ReasonFirstSolve
 	default:
-		path.Reason = inc.warm.sync(m.index, rows, cols, capacity, ended)
+		path.Reason = inc.warm.sync(m.index, rows, cols, capacity, ended, inc.unsynced)
 	}
 	if path.Reason != "" {
 		path.Solve = PathFull
 		inc.warm = newWarm(m.index, rows, cols, capacity, ended)
 	}
+	clear(inc.unsynced)
 	if !m.adopt(inc.warm.matches(m.index)) {
 		m.edges = inc.warm.edges
 		m.fill()
@@ -91,25 +102,34 @@ func (inc *Incremental) fill(m *matcher, pairings []Pairing) Path {
 	return path
 }
 
+// changes names the participants who joined, left or changed since the last pass; nil on the first.
+func (inc *Incremental) changes(x *index) map[string]bool {
+	if inc.index == nil {
+		return nil
+	}
+	changed := map[string]bool{}
+	for name, p := range x.byName {
+		if q := inc.index.byName[name]; q == nil || !sameParticipant(q.Participant, p.Participant) {
+			changed[name] = true
+		}
+	}
+	for name := range inc.index.byName {
+		if x.byName[name] == nil {
+			changed[name] = true
+		}
+	}
+	return changed
+}
+
 // updateTallies brings the tallies of the last pass up to date with the people of x: each tally
 // loses what the participants who changed counted for in the last pass and gains what they count for
-// now. It returns nil (none known) after a change of policy or many changes.
-func (inc *Incremental) updateTallies(x *index, in Input) map[string]tally {
+// now. It returns no tallies after a change of policy or many changes.
+func (inc *Incremental) updateTallies(x *index, in Input, changedNames map[string]bool) map[string]tally {
 	if inc.index == nil || !samePolicy(inc.last.Policy, in.Policy) {
 		return map[string]tally{}
 	}
 	old := inc.index
-	var changed []string
-	for name, p := range x.byName {
-		if q := old.byName[name]; q == nil || !sameParticipant(q.Participant, p.Participant) {
-			changed = append(changed, name)
-		}
-	}
-	for name := range old.byName {
-		if x.byName[name] == nil {
-			changed = append(changed, name)
-		}
-	}
+	changed := slices.Sorted(maps.Keys(changedNames))
 	// A pair whose pairing ended, or no longer counts as ended, may now break PreviousPartner.
 	var pairs [][2]string
 	was, is := endedPairs(inc.last.Pairings), endedPairs(in.Pairings)
@@ -126,11 +146,9 @@ func (inc *Incremental) updateTallies(x *index, in Input) map[string]tally {
 	if len(changed)+len(pairs) > manyChanges(len(x.byName)) {
 		return map[string]tally{}
 	}
-	slices.Sort(changed)
 	tallies := make(map[string]tally, len(inc.tallies))
 	for name, t := range inc.tallies {
-		p, q := x.byName[name], old.byName[name]
-		if p == nil || q == nil || !sameParticipant(q.Participant, p.Participant) {
+		if changedNames[name] {
 			continue
 		}
 		for _, other := range changed {
