@@ -44,13 +44,11 @@ const (
 
 // Match runs one matching pass over in: Match(in), repaired from the last pass where it can be.
 func (inc *Incremental) Match(in Input) (Result, Path) {
-	// The input is copied: the next pass compares its people with these, and a caller may reuse the
-	// maps and slices it passed.
-	in = clone(in)
-	x := newIndex(in)
+	in, fresh := inc.copyInput(in)
+	x := newIndexAfter(in, inc.index, fresh)
 	m := newMatcher(x)
 	m.keep(in.Pairings)
-	changed := inc.changes(x)
+	changed := inc.changes(x, fresh)
 	if inc.unsynced == nil {
 		inc.unsynced = map[string]bool{}
 	}
@@ -102,14 +100,15 @@ func (inc *Incremental) fill(m *matcher, pairings []Pairing) Path {
 	return path
 }
 
-// changes names the participants who joined, left or changed since the last pass; nil on the first.
-func (inc *Incremental) changes(x *index) map[string]bool {
+// changes names the participants of x who joined, left or changed since the last pass, given the
+// names of those copyInput copied afresh; nil on the first pass.
+func (inc *Incremental) changes(x *index, fresh map[string]bool) map[string]bool {
 	if inc.index == nil {
 		return nil
 	}
 	changed := map[string]bool{}
-	for name, p := range x.byName {
-		if q := inc.index.byName[name]; q == nil || !sameParticipant(q.Participant, p.Participant) {
+	for name := range x.byName {
+		if fresh[name] {
 			changed[name] = true
 		}
 	}
@@ -230,26 +229,37 @@ func sameZone(a, b *time.Location) bool {
 	return a == b || a != nil && b != nil && a.String() == b.String()
 }
 
-// clone copies an input deeply enough that changing the maps and slices of the original leaves the
-// copy as it was.
-func clone(in Input) Input {
-	out := in
+// copyInput copies an input deeply enough that changing the maps and slices of the original leaves
+// the copy as it was: the next pass compares its people with these. A participant the same as in the
+// last pass keeps the last pass's copy; fresh names those copied afresh.
+func (inc *Incremental) copyInput(in Input) (out Input, fresh map[string]bool) {
+	out = in
 	out.Policy.Topics = slices.Clone(in.Policy.Topics)
 	out.Policy.Diversity = slices.Clone(in.Policy.Diversity)
 	if in.Policy.ClosedReason != nil {
 		reason := *in.Policy.ClosedReason
 		out.Policy.ClosedReason = &reason
 	}
-	out.Participants = slices.Clone(in.Participants)
-	for i := range out.Participants {
-		p := &out.Participants[i]
-		p.IDs, p.ManagementChain = slices.Clone(p.IDs), slices.Clone(p.ManagementChain)
-		p.Expertise, p.Goals, p.Attributes = maps.Clone(p.Expertise), maps.Clone(p.Goals), maps.Clone(p.Attributes)
+	out.Pairings = slices.Clone(in.Pairings)
+	out.Participants = make([]Participant, len(in.Participants))
+	fresh = map[string]bool{}
+	for i := range in.Participants {
+		p := &in.Participants[i]
+		if inc.index != nil {
+			if last := inc.index.byName[p.Name]; last != nil && sameParticipant(last.Participant, p) {
+				out.Participants[i] = *last.Participant
+				continue
+			}
+		}
+		fresh[p.Name] = true
+		q := *p
+		q.IDs, q.ManagementChain = slices.Clone(p.IDs), slices.Clone(p.ManagementChain)
+		q.Expertise, q.Goals, q.Attributes = maps.Clone(p.Expertise), maps.Clone(p.Goals), maps.Clone(p.Attributes)
 		if p.Hold != nil {
 			hold := *p.Hold
-			p.Hold = &hold
+			q.Hold = &hold
 		}
+		out.Participants[i] = q
 	}
-	out.Pairings = slices.Clone(in.Pairings)
-	return out
+	return out, fresh
 }
