@@ -42,8 +42,9 @@ type warm struct {
 
 // slots seat the people of one side of the problem.
 type slots struct {
-	// name says who sits in each slot: "" when it is free.
+	// name says who sits in each slot, if used.
 	name []string
+	used []bool
 	of   map[string]int32
 	// free lists the free slots, the lowest last.
 	free []int32
@@ -51,9 +52,9 @@ type slots struct {
 
 // newSlots seats people in the first slots of n.
 func newSlots(n int, people []*person) slots {
-	s := slots{name: make([]string, n), of: make(map[string]int32, len(people))}
+	s := slots{name: make([]string, n), used: make([]bool, n), of: make(map[string]int32, len(people))}
 	for i, p := range people {
-		s.name[i], s.of[p.Name] = p.Name, int32(i)
+		s.name[i], s.used[i], s.of[p.Name] = p.Name, true, int32(i)
 	}
 	for i := n - 1; i >= len(people); i-- {
 		s.free = append(s.free, int32(i))
@@ -64,13 +65,13 @@ func newSlots(n int, people []*person) slots {
 func (s *slots) take(p *person) int32 {
 	slot := s.free[len(s.free)-1]
 	s.free = s.free[:len(s.free)-1]
-	s.name[slot], s.of[p.Name] = p.Name, slot
+	s.name[slot], s.used[slot], s.of[p.Name] = p.Name, true, slot
 	return slot
 }
 
 func (s *slots) release(slot int32) {
 	delete(s.of, s.name[slot])
-	s.name[slot] = ""
+	s.name[slot], s.used[slot] = "", false
 	s.free = append(s.free, slot)
 }
 
@@ -78,7 +79,7 @@ func (s *slots) release(slot int32) {
 func (s *slots) people(x *index) []*person {
 	out := make([]*person, len(s.name))
 	for i, name := range s.name {
-		if name != "" {
+		if s.used[i] {
 			out[i] = x.byName[name]
 		}
 	}
@@ -122,7 +123,7 @@ func (w *warm) rank(x *index) {
 		out := make([]int32, len(s.name))
 		for i, name := range s.name {
 			out[i] = math.MaxInt32
-			if name != "" {
+			if s.used[i] {
 				out[i] = int32(x.byName[name].number)
 			}
 		}
@@ -196,13 +197,13 @@ func (w *warm) sync(x *index, rows, cols []*person, capacity []int, ended map[[2
 	}
 	wantRow, wantCol := wanted(rows), wanted(cols)
 	for slot, name := range w.rows.name {
-		if name != "" && !wantRow[name] {
+		if w.rows.used[slot] && !wantRow[name] {
 			s.setRow(int32(slot), nil, nil)
 			w.rows.release(int32(slot))
 		}
 	}
 	for slot, name := range w.cols.name {
-		if name != "" && !wantCol[name] {
+		if w.cols.used[slot] && !wantCol[name] {
 			s.setColumn(int32(slot), 0, nil, nil)
 			w.cols.release(int32(slot))
 		}
@@ -284,7 +285,7 @@ func (w *warm) count(rows, cols []*person, rowChanged, colChanged func(int32, *p
 func (w *warm) matches(x *index) []match {
 	var out []match
 	for r, c := range w.s.colOf {
-		if name := w.rows.name[r]; name != "" && c >= 0 && int(c) < w.s.cols {
+		if name := w.rows.name[r]; w.rows.used[r] && c >= 0 && int(c) < w.s.cols {
 			out = append(out, match{mentor: x.byName[w.cols.name[c]], mentee: x.byName[name]})
 		}
 	}
