@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -124,4 +125,62 @@ func applied(programme *mentoringv1alpha1.Programme, pairings []mentoringv1alpha
 		})
 	}
 	return out
+}
+
+// BenchmarkPlannerJoin is one mentee joining a settled programme of 10,000 participants, with room
+// for most joiners, and the plan after it, by Plan and by a Planner, side by side; the Planner's
+// matcher repairs the last optimum.
+// It reports the processor time of the plan alone (cpu-ms/op).
+//
+//	go test ./internal/planner -run '^$' -bench PlannerJoin -benchtime 20x
+func BenchmarkPlannerJoin(b *testing.B) {
+	for _, path := range []string{matching.PathFull, matching.PathIncremental} {
+		b.Run(path, func(b *testing.B) {
+			in := matchingtest.Generate(1, matchingtest.Options{Mentees: 6000, Mentors: 4000})
+			programme, participants := plannertest.Manifests("large", in)
+			newcomers := matchingtest.Generate(2, matchingtest.Options{Mentees: b.N, Mentors: 1})
+			now := in.Policy.Start
+			var p planner.Planner
+			plan := func(pairings []mentoringv1alpha1.Pairing) *planner.Result {
+				if path == matching.PathFull {
+					r, err := planner.Plan(programme, participants, pairings, now)
+					if err != nil {
+						b.Fatal(err)
+					}
+					return r
+				}
+				r, _, err := p.Plan(programme, participants, pairings, now)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return r
+			}
+			pairings := applied(programme, nil, plan(nil), now)
+			plan(pairings)
+			var processor time.Duration
+			b.ResetTimer()
+			for i := range b.N {
+				b.StopTimer()
+				q := plannertest.Participant(programme.Name, newcomers.Participants[1+i])
+				q.Name = "joiner-" + q.Name
+				participants = append(slices.Clone(participants), q)
+				before := processorTime()
+				b.StartTimer()
+				r := plan(pairings)
+				b.StopTimer()
+				processor += processorTime() - before
+				pairings = applied(programme, pairings, r, now)
+			}
+			b.ReportMetric(float64(processor.Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+// processorTime is the processor time the process used so far, user and system.
+func processorTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		panic(err)
+	}
+	return time.Duration(syscall.TimevalToNsec(u.Utime) + syscall.TimevalToNsec(u.Stime))
 }
