@@ -117,4 +117,6 @@ func Windows(s weekly.Set) []mentoringv1alpha1.AvailabilityWindow {
 
 func clock(minutes int) string { return fmt.Sprintf("%02d:%02d", minutes/60, minutes%60) }
 
-func date(t time.Time) mentoringv1alpha1.Date { return mentoringv1alpha1.Date(t.UTC().Format(time.DateOnly)) }
+func date(t time.Time) mentoringv1alpha1.Date {
+	return mentoringv1alpha1.Date(t.UTC().Format(time.DateOnly))
+}
