@@ -5,12 +5,15 @@
 package plannertest
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/matching"
@@ -119,4 +122,33 @@ func clock(minutes int) string { return fmt.Sprintf("%02d:%02d", minutes/60, min
 
 func date(t time.Time) mentoringv1alpha1.Date {
 	return mentoringv1alpha1.Date(t.UTC().Format(time.DateOnly))
+}
+
+// Roster writes the manifests of Manifests as one YAML stream, without status, as a repository
+// holds them.
+func Roster(w io.Writer, name string, in matching.Input) error {
+	programme, participants := Manifests(name, in)
+	objects := []any{programme}
+	for i := range participants {
+		objects = append(objects, &participants[i])
+	}
+	for _, o := range objects {
+		data, err := json.Marshal(o)
+		if err != nil {
+			return err
+		}
+		var fields map[string]any
+		if err := json.Unmarshal(data, &fields); err != nil {
+			return err
+		}
+		delete(fields, "status")
+		doc, err := yaml.Marshal(fields)
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(w, "---\n%s", doc); err != nil {
+			return err
+		}
+	}
+	return nil
 }
