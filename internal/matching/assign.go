@@ -375,10 +375,17 @@ func (s *solver) chooseFrom(r int32, keys []int64, a *arena) {
 }
 
 // arena hands out candidate lists from large blocks, sparing the many small allocations of lists that
-// grow; a list outgrown is left behind.
-type arena struct{ block []candidate }
+// grow; a list outgrown is left behind. A solver that outlives its solve (see newWarm) allocates each
+// list on its own instead (single), so that what it leaves behind is collected.
+type arena struct {
+	block  []candidate
+	single bool
+}
 
 func (a *arena) alloc(n int) []candidate {
+	if a.single {
+		return make([]candidate, n)
+	}
 	if len(a.block) < n {
 		a.block = make([]candidate, max(n, 1<<16))
 	}

@@ -3,6 +3,7 @@ package matching_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"syscall"
 	"testing"
@@ -73,7 +74,8 @@ func BenchmarkMatchObjectives(b *testing.B) {
 // and by an Incremental matcher, side by side on the same sequence of changes: a mentee or a mentor
 // joins, a participant leaves, or a participant's availability changes. After each pass the pairings
 // it made are fed back, as the operator would create them. Besides time it reports the processor time
-// of the pass alone (cpu-ms/op), and for the incremental matcher the passes that solved from scratch.
+// of the pass alone (cpu-ms/op), and for the incremental matcher the passes that solved from scratch
+// and the memory it keeps between passes (kept-MiB).
 //
 //	go test ./internal/matching -run '^$' -bench Change -benchtime 20x
 func BenchmarkChange(b *testing.B) {
@@ -134,7 +136,22 @@ func benchmarkChange(b *testing.B, mentees, mentors int, kind, path string) {
 	b.ReportMetric(float64(processor.Milliseconds())/float64(b.N), "cpu-ms/op")
 	if path == matching.PathIncremental {
 		b.ReportMetric(float64(full), "full-solves")
+		// What the matcher keeps between passes: the heap it holds.
+		with := heapInUse()
+		runtime.KeepAlive(&inc)
+		inc = matching.Incremental{}
+		without := heapInUse()
+		runtime.KeepAlive(in)
+		b.ReportMetric(float64(with-without)/(1<<20), "kept-MiB")
 	}
+}
+
+// heapInUse is the heap in use after a collection.
+func heapInUse() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }
 
 // processorTime is the processor time the process used so far, user and system.

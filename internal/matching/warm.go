@@ -112,8 +112,15 @@ func newWarm(x *index, rows, cols []*person, capacity []int, ended map[[2]string
 		w.s.prepare()
 	}
 	// A repair moves potentials by whole score units, 2^scaleShift at a time: candidates within a
-	// margin of a few units spare most reached rows a look at all their edges.
+	// margin of a few units spare most reached rows a look at all their edges. They are chosen afresh,
+	// each list on its own: the rounds of the solve left many behind in the arenas.
 	w.s.grain = a.scaleShift + warmGrain
+	w.s.arena, w.s.arenas, w.s.tightCols = arena{single: true}, nil, nil
+	for r := range w.s.candidates {
+		w.s.candidates[r] = nil
+		w.s.choose(int32(r))
+	}
+	w.s.newEpoch()
 	return w
 }
 
