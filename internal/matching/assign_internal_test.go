@@ -305,7 +305,7 @@ func TestWarmRepairsEqualASolveFromScratch(t *testing.T) {
 			s.prepare()
 		}
 		// Candidate margins in coarse units, as warm problems use them.
-		s.grain = uint(r.IntN(int(a.scaleShift) + tieBreakBits))
+		s.keepWarm(uint(r.IntN(int(a.scaleShift) + tieBreakBits)))
 		for step := range 12 {
 			switch changes := 1 + r.IntN(3); {
 			case r.IntN(2) == 0 && a.rows > 0:

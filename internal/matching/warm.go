@@ -101,8 +101,9 @@ func newWarm(x *index, rows, cols []*person, capacity []int, ended map[[2]string
 	copy(a.capacity, capacity)
 	a.scaleShift, a.unassigned = x.costs(a.rows)
 	columns, costs := x.fast().edges(rows, w.cols.people(x))
-	copy(a.columns, columns)
-	copy(a.costs, costs)
+	for r := range rows {
+		a.columns[r], a.costs[r] = withRoom(columns[r]), withRoom(costs[r])
+	}
 	w.s = newSolver(a)
 	w.rank(x)
 	w.s.run()
@@ -112,15 +113,8 @@ func newWarm(x *index, rows, cols []*person, capacity []int, ended map[[2]string
 		w.s.prepare()
 	}
 	// A repair moves potentials by whole score units, 2^scaleShift at a time: candidates within a
-	// margin of a few units spare most reached rows a look at all their edges. They are chosen afresh,
-	// each list on its own: the rounds of the solve left many behind in the arenas.
-	w.s.grain = a.scaleShift + warmGrain
-	w.s.arena, w.s.arenas, w.s.tightCols = arena{single: true}, nil, nil
-	for r := range w.s.candidates {
-		w.s.candidates[r] = nil
-		w.s.choose(int32(r))
-	}
-	w.s.newEpoch()
+	// margin of a few units spare most reached rows a look at all their edges.
+	w.s.keepWarm(a.scaleShift + warmGrain)
 	return w
 }
 
@@ -259,7 +253,7 @@ func (w *warm) sync(x *index, rows, cols []*person, capacity []int, ended map[[2
 	}
 	columns, costs := fast.edges(changedPeople, colPeople)
 	for i, r := range dirtyRows {
-		s.setRow(r, columns[i], costs[i])
+		s.setRow(r, withRoom(columns[i]), withRoom(costs[i]))
 	}
 	s.repair()
 	if !s.normalize() {
@@ -329,6 +323,19 @@ func (w *warm) edges(rows, cols []*person) ([][]int32, [][]uint32) {
 		}
 	}
 	return columns, costs
+}
+
+// keepWarm readies a solved problem for repairs: candidates within a margin in units of 2^grain,
+// chosen afresh (their deltas are in the units of the grain they were chosen with), each list on its
+// own, since the rounds of the solve left many behind in the arenas.
+func (s *solver) keepWarm(grain uint) {
+	s.grain = grain
+	s.arena, s.arenas, s.tightCols = arena{single: true}, nil, nil
+	for r := range s.candidates {
+		s.candidates[r] = nil
+		s.choose(int32(r))
+	}
+	s.newEpoch()
 }
 
 // repair routes every unit left over by setRow and setColumn and makes the optimum canonical.
@@ -406,9 +413,19 @@ func (s *solver) removeEdge(r, c int32) {
 // are no candidates: the bound says so, and the row chooses its candidates afresh when reached.
 func (s *solver) insertEdge(r, c int32, cost uint32) {
 	i, _ := slices.BinarySearch(s.columns[r], c)
-	s.columns[r] = slices.Insert(s.columns[r], i, c)
-	s.costs[r] = slices.Insert(s.costs[r], i, cost)
+	s.columns[r] = slices.Insert(withRoom(s.columns[r]), i, c)
+	s.costs[r] = slices.Insert(withRoom(s.costs[r]), i, cost)
 	s.bound[r] = min(s.bound[r], s.key(cost, c))
+}
+
+// withRoom returns a row's edges in a list of its own with room for at least one more: the edges of
+// pairs.edges share large blocks, which a row kept for long would keep whole, and a list grown by
+// append doubles.
+func withRoom[T any](edges []T) []T {
+	if len(edges) < cap(edges) {
+		return edges
+	}
+	return append(make([]T, 0, len(edges)+len(edges)/16+4), edges...)
 }
 
 // potentialRange bounds the potentials normalize accepts, far below the limit of 64 bits; index.costs
