@@ -79,14 +79,7 @@ func randomAssignment(r *rand.Rand) *assignment {
 	m.policy.Objective = []Objective{MaxParticipation, MaxScore}[r.IntN(2)]
 	a.scaleShift, a.unassigned = m.costs(a.rows)
 	for range a.rows {
-		var columns []int32
-		var costs []uint32
-		for c := range a.cols {
-			if r.Float64() < density {
-				columns = append(columns, int32(c))
-				costs = append(costs, uint32(r.IntN(missing))<<tieBreakBits|uint32(r.IntN(hashes)))
-			}
-		}
+		columns, costs := randomEdges(r, a.cols, density, missing, hashes)
 		a.columns = append(a.columns, columns)
 		a.costs = append(a.costs, costs)
 	}
@@ -96,8 +89,7 @@ func randomAssignment(r *rand.Rand) *assignment {
 // The solver's exactness rests on its invariants; the test checks them after every step, and the
 // result against the reference.
 func TestSolveMatchesAReferenceMinCostFlow(t *testing.T) {
-	solverCheckpoint = func(s *solver, step string) { s.verify(t, step) }
-	defer func() { solverCheckpoint = nil }()
+	CheckSolverInvariants(t)
 	r := rand.New(rand.NewPCG(11, 12))
 	for i := range 1500 {
 		a := randomAssignment(r)
@@ -229,8 +221,7 @@ func canonicalByBruteForce(a *assignment, rowRank, colRank []int32) []int32 {
 // The solver returns the canonical optimum whatever path found it, on small problems full of exact
 // ties, with rows and columns ranked in their own order or shuffled.
 func TestSolveReturnsTheCanonicalOptimum(t *testing.T) {
-	solverCheckpoint = func(s *solver, step string) { s.verify(t, step) }
-	defer func() { solverCheckpoint = nil }()
+	CheckSolverInvariants(t)
 	r := rand.New(rand.NewPCG(13, 14))
 	for i := range 3000 {
 		a := randomAssignment(r)
@@ -290,8 +281,7 @@ func randomEdges(r *rand.Rand, cols int, density float64, missing, hashes int) (
 // last optimum, ends with exactly the optimum a solve from scratch of the changed problem finds: the
 // canonical one, on problems full of exact ties. The invariants hold after every step.
 func TestWarmRepairsEqualASolveFromScratch(t *testing.T) {
-	solverCheckpoint = func(s *solver, step string) { s.verify(t, step) }
-	defer func() { solverCheckpoint = nil }()
+	CheckSolverInvariants(t)
 	r := rand.New(rand.NewPCG(15, 16))
 	for i := range 400 {
 		a := randomAssignment(r)
