@@ -52,7 +52,7 @@ type result struct {
 }
 
 // kubectlMentoring runs the plugin in process through its cobra root, with stdin as standard input.
-func kubectlMentoring(t *testing.T, stdin string, args ...string) result {
+func kubectlMentoring(t testing.TB, stdin string, args ...string) result {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(stdin), &stdout, &stderr)

@@ -11,8 +11,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -122,98 +125,146 @@ func (m *manifests) readFileAt(path string) error {
 	return nil
 }
 
-// readFile reads every document of a YAML or JSON file.
+// readFile reads every document of a YAML or JSON file. Documents are decoded and validated on all
+// cores, then recorded in the file's order, so that errors come in that order.
 func (m *manifests) readFile(file string, data []byte) {
-	docs := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	reader := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	var docs [][]byte
+	var readErr error
 	for n := 1; ; n++ {
-		doc, err := docs.Read()
+		doc, err := reader.Read()
 		if err == io.EOF {
-			return
+			break
 		}
 		if err != nil {
-			m.errs = append(m.errs, fmt.Errorf("%s: %w", source{file: file, document: n}, err))
-			return
+			readErr = fmt.Errorf("%s: %w", source{file: file, document: n}, err)
+			break
 		}
-		m.readDocument(source{file: file, document: n}, doc)
+		docs = append(docs, doc)
+	}
+	decoded := make([][]decoded, len(docs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(docs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(docs); i = int(next.Add(1)) - 1 {
+				decoded[i] = decodeDocument(source{file: file, document: i + 1}, docs[i])
+			}
+		})
+	}
+	wg.Wait()
+	for _, objects := range decoded {
+		for _, d := range objects {
+			m.record(d)
+		}
+	}
+	if readErr != nil {
+		m.errs = append(m.errs, readErr)
 	}
 }
 
-// readDocument decodes one document: a mentoring object, a List of objects, or anything else, which is
-// ignored.
-func (m *manifests) readDocument(src source, doc []byte) {
+// decoded is a mentoring object decoded from a document, or a document that failed: where it was
+// read, the object (nil if none), the label errors name it by, and its problems, each naming the
+// document.
+type decoded struct {
+	src      source
+	kind     string
+	object   metav1.Object
+	label    string
+	problems []error
+}
+
+// decodeDocument decodes one document: a mentoring object, a List of objects, or anything else, which
+// is ignored.
+func decodeDocument(src source, doc []byte) []decoded {
 	data, err := yaml.YAMLToJSONStrict(doc)
 	if err != nil {
-		m.errs = append(m.errs, fmt.Errorf("%s: %w", src, err))
-		return
+		return []decoded{{src: src, problems: []error{fmt.Errorf("%s: %w", src, err)}}}
 	}
 	var head struct {
 		metav1.TypeMeta
 		Items []json.RawMessage `json:"items"`
 	}
 	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) || json.Unmarshal(data, &head) != nil {
-		return // an empty document, or not an object: not ours
+		return nil // an empty document, or not an object: not ours
 	}
 	gvk := head.GroupVersionKind()
 	switch {
 	case gvk == schema.GroupVersionKind{Version: "v1", Kind: "List"} && src.item == 0:
+		var out []decoded
 		for i, item := range head.Items {
-			m.readDocument(source{file: src.file, document: src.document, item: i + 1}, item)
+			out = append(out, decodeDocument(source{file: src.file, document: src.document, item: i + 1}, item)...)
 		}
+		return out
 	case gvk.Group == mentoringv1alpha1.GroupVersion.Group:
-		m.decode(src, gvk, data)
+		return []decoded{decode(src, gvk, data)}
 	}
+	return nil
 }
 
 // decode strictly decodes and validates a mentoring object.
-func (m *manifests) decode(src source, gvk schema.GroupVersionKind, data []byte) {
+func decode(src source, gvk schema.GroupVersionKind, data []byte) decoded {
 	if gvk.Version != mentoringv1alpha1.GroupVersion.Version {
-		m.errs = append(m.errs, fmt.Errorf("%s: apiVersion %s is not served by this plugin: use %s", src, gvk.GroupVersion(), mentoringv1alpha1.GroupVersion))
-		return
+		return decoded{src: src, problems: []error{fmt.Errorf("%s: apiVersion %s is not served by this plugin: use %s", src, gvk.GroupVersion(), mentoringv1alpha1.GroupVersion)}}
 	}
 	switch gvk.Kind {
 	case "Programme":
 		var o mentoringv1alpha1.Programme
-		if m.decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validateProgramme(&o) }) {
-			m.programmes = append(m.programmes, o)
-		}
+		return decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validateProgramme(&o) })
 	case "Participant":
 		var o mentoringv1alpha1.Participant
-		if m.decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validateParticipant(&o) }) {
-			m.participants = append(m.participants, o)
-		}
+		return decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validateParticipant(&o) })
 	case "Pairing":
 		var o mentoringv1alpha1.Pairing
-		if m.decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validatePairing(&o) }) {
-			m.pairings = append(m.pairings, o)
-		}
-	default:
-		m.errs = append(m.errs, fmt.Errorf("%s: kind %q is not part of %s: use Programme, Participant or Pairing", src, gvk.Kind, gvk.GroupVersion()))
+		return decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validatePairing(&o) })
 	}
+	return decoded{src: src, problems: []error{fmt.Errorf("%s: kind %q is not part of %s: use Programme, Participant or Pairing", src, gvk.Kind, gvk.GroupVersion())}}
 }
 
-// decodeStrict decodes data into obj, rejecting unknown and duplicate fields, validates it and records
-// where it was read; it reports whether obj is valid.
-func (m *manifests) decodeStrict(src source, kind string, data []byte, obj metav1.Object, validate func() field.ErrorList) bool {
+// decodeStrict decodes data into obj, rejecting unknown and duplicate fields, and validates it.
+func decodeStrict(src source, kind string, data []byte, obj metav1.Object, validate func() field.ErrorList) decoded {
 	strict, err := sigsjson.UnmarshalStrict(data, obj, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
-	label := strings.TrimSpace(kind + " " + obj.GetName())
+	d := decoded{src: src, kind: kind, label: strings.TrimSpace(kind + " " + obj.GetName())}
 	if err != nil {
-		m.errs = append(m.errs, fmt.Errorf("%s (%s): %w", src, label, err))
-		return false
+		d.problems = []error{fmt.Errorf("%s (%s): %w", src, d.label, err)}
+		return d
 	}
-	problems := strict
+	d.object = obj
+	for _, e := range strict {
+		d.problems = append(d.problems, fmt.Errorf("%s (%s): %w", src, d.label, e))
+	}
 	for _, e := range validate() {
-		problems = append(problems, e)
+		d.problems = append(d.problems, fmt.Errorf("%s (%s): %w", src, d.label, e))
 	}
-	key := [2]string{kind, obj.GetName()}
-	if first, seen := m.sources[key]; seen && obj.GetName() != "" {
-		problems = append(problems, fmt.Errorf("%s %q is also defined in %s", kind, obj.GetName(), first))
+	return d
+}
+
+// record records a decoded object where it was read, and keeps it when it is valid and its name is
+// not taken by an object of its kind read earlier.
+func (m *manifests) record(d decoded) {
+	m.errs = append(m.errs, d.problems...)
+	if d.object == nil {
+		return
+	}
+	valid := len(d.problems) == 0
+	key := [2]string{d.kind, d.object.GetName()}
+	if first, seen := m.sources[key]; seen && d.object.GetName() != "" {
+		m.errs = append(m.errs, fmt.Errorf("%s (%s): %w", d.src, d.label, fmt.Errorf("%s %q is also defined in %s", d.kind, d.object.GetName(), first)))
+		valid = false
 	} else {
-		m.sources[key] = src
+		m.sources[key] = d.src
 	}
-	for _, p := range problems {
-		m.errs = append(m.errs, fmt.Errorf("%s (%s): %w", src, label, p))
+	if !valid {
+		return
 	}
-	return len(problems) == 0
+	switch o := d.object.(type) {
+	case *mentoringv1alpha1.Programme:
+		m.programmes = append(m.programmes, *o)
+	case *mentoringv1alpha1.Participant:
+		m.participants = append(m.participants, *o)
+	case *mentoringv1alpha1.Pairing:
+		m.pairings = append(m.pairings, *o)
+	}
 }
 
 // group sorts the programmes by name and gives each its participants and pairings, by programmeRef.

@@ -11,6 +11,7 @@ import (
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/zones"
 )
 
 // The checks here are the CRDs' rules a plan depends on: required fields, enum values, ranges, and the
@@ -221,7 +222,7 @@ func checkZone(path *field.Path, zone mentoringv1alpha1.TimeZone) field.ErrorLis
 	if !zoneFormat.MatchString(string(zone)) {
 		return field.ErrorList{field.Invalid(path, zone, "must be an IANA time zone name such as Europe/London, America/New_York or UTC")}
 	}
-	if _, err := time.LoadLocation(string(zone)); err != nil {
+	if _, err := zones.Load(string(zone)); err != nil {
 		return field.ErrorList{field.Invalid(path, zone, "is not a known IANA time zone")}
 	}
 	return nil

@@ -76,8 +76,11 @@ func (a *assignment) cost(packed uint32) int64 {
 // The solver is sequential apart from preparing rounds, and processes rows, columns and ties in index
 // order; the callers number rows and columns by name, so the result depends only on the input's
 // content.
-func (a *assignment) solve() []int32 {
-	s := newSolver(a)
+func (a *assignment) solve() []int32 { return newSolver(a).run() }
+
+// run solves the problem from scratch, round by round, and returns the canonical optimum.
+func (s *solver) run() []int32 {
+	a := s.assignment
 	var bitsUsed uint64
 	var largest int64
 	for r := range a.rows {
@@ -110,6 +113,7 @@ func (a *assignment) solve() []int32 {
 		s.prepare()
 		s.checkpoint("round prepared")
 	}
+	s.canonicalize()
 	out := make([]int32, a.rows)
 	for r, c := range s.colOf {
 		out[r] = c
@@ -138,15 +142,18 @@ type solver struct {
 	t int32
 	// shift is the round's precision: costs are used shifted right by shift bits.
 	shift uint
-	// margin is the round's candidate margin.
+	// margin is the round's candidate margin, in units of 2^grain: a warm start, whose potentials move
+	// by whole score units at a time, measures it coarsely (see newWarm).
 	margin int64
+	grain  uint
 	// colOf is each row's column node, or -1 while the row has an excess.
 	colOf []int32
 	// rowsOf lists the rows in each real column.
 	rowsOf [][]int32
 	// load counts each column node's rows and flow its units sent to t; flow−load is its deficit.
 	load, flow []int32
-	// tDeficit is how many more units t must receive.
+	// tDeficit is how many more units t must receive; below zero, t has received too many, which
+	// happens only when a warm start prices a new column below t (see warm.setColumn).
 	tDeficit int
 	u, v     []int64
 	// candidates are each row's candidate edges by key; base is the row's potential when they were
@@ -183,11 +190,16 @@ type solver struct {
 	keys   []int64
 	arena  arena
 	arenas []arena
+
+	// rowRank and colRank order rows and real columns for canonicalize; nil means by number. back and
+	// mover are its search's labels per node: the node before, and the row that moved from there.
+	rowRank, colRank []int32
+	back, mover      []int32
 }
 
 // candidate is a candidate edge: its column, and its packed cost (the low 24 bits) with, above, how
-// far its key was above the row's potential when the candidates were chosen (base). base plus that
-// is a lower bound of its key for the rest of the round.
+// far its key was above the row's potential when the candidates were chosen (base), in units of
+// 2^grain, rounded down. base plus that is a lower bound of its key for the rest of the round.
 type candidate struct {
 	col  int32
 	cost uint32
@@ -207,8 +219,9 @@ type reach struct {
 const (
 	unreached = math.MaxInt64
 	noBound   = math.MaxInt64
-	// fromT marks a column node reached from t.
-	fromT = -1
+	// fromT marks a column node reached from t; fromSource marks t as a source of a search.
+	fromT      = -1
+	fromSource = -2
 )
 
 func newSolver(a *assignment) *solver {
@@ -326,13 +339,13 @@ const maxMargin = 64
 // sort: the candidates' keys lie within the margin above the row's potential). The keys are
 // overwritten.
 func (s *solver) chooseFrom(r int32, keys []int64, a *arena) {
-	u, margin := s.u[r], s.margin
+	u, margin, grain := s.u[r], s.margin, s.grain
 	var counts [maxMargin + 1]int32
 	// First pass: count the candidates per key, and keep their positions and keys at the front.
 	n := 0
 	for i, k := range keys {
-		if d := k - u; d < margin {
-			d = max(d, 0)
+		if d := k - u; d < margin<<grain {
+			d = max(d, 0) >> grain
 			counts[d+1]++
 			keys[n] = int64(i)<<8 | d
 			n++
@@ -355,17 +368,24 @@ func (s *solver) chooseFrom(r int32, keys []int64, a *arena) {
 	}
 	s.candidates[r] = cand
 	s.base[r] = u
-	s.bound[r] = u + margin
+	s.bound[r] = u + margin<<grain
 	if n == len(columns) {
 		s.bound[r] = noBound
 	}
 }
 
 // arena hands out candidate lists from large blocks, sparing the many small allocations of lists that
-// grow; a list outgrown is left behind.
-type arena struct{ block []candidate }
+// grow; a list outgrown is left behind. A solver that outlives its solve (see newWarm) allocates each
+// list on its own instead (single), so that what it leaves behind is collected.
+type arena struct {
+	block  []candidate
+	single bool
+}
 
 func (a *arena) alloc(n int) []candidate {
+	if a.single {
+		return make([]candidate, n)
+	}
 	if len(a.block) < n {
 		a.block = make([]candidate, max(n, 1<<16))
 	}
@@ -446,7 +466,7 @@ func (s *solver) route() {
 			}
 		}
 		s.free = free
-		if len(free) == 0 {
+		if len(free) == 0 && s.tDeficit >= 0 {
 			return
 		}
 		s.shortestPath(free)
@@ -544,7 +564,7 @@ func (s *solver) tightEdges(r int32) []int32 {
 			// Edges that were no candidates may have reduced cost zero by now.
 			s.choose(r)
 		}
-		slack := u - s.base[r]
+		slack := (u - s.base[r]) >> s.grain
 		for _, e := range s.candidates[r] {
 			if e.delta() > slack {
 				break
@@ -687,13 +707,16 @@ func (s *solver) finishPath(path []frame) {
 	}
 }
 
-// shortestPath finds, with Dijkstra's algorithm from every free row at once, the distance L to the
-// nearest deficit, raises the potentials so that reduced costs stay non-negative and shortest paths
-// get reduced cost zero, and moves one row along the path found.
+// shortestPath finds, with Dijkstra's algorithm from every free row at once (and from t, when it has
+// an excess), the distance L to the nearest deficit, raises the potentials so that reduced costs stay
+// non-negative and shortest paths get reduced cost zero, and moves one unit along the path found.
 func (s *solver) shortestPath(sources []int32) {
 	s.search++
 	for _, r := range sources {
 		s.reachRow(r, 0)
+	}
+	if s.tDeficit < 0 {
+		s.offer(s.t, 0, fromSource)
 	}
 	var sink int32
 	var length int64
@@ -795,7 +818,7 @@ func (s *solver) offer(c int32, d int64, via int32) {
 	}
 }
 
-// augment moves one unit from a free row to the sink along the path the search found.
+// augment moves one unit from a free row, or from t, to the sink along the path the search found.
 func (s *solver) augment(sink int32) {
 	n := sink
 	if n == s.t {
@@ -803,6 +826,11 @@ func (s *solver) augment(sink int32) {
 	}
 	for {
 		if n == s.t {
+			if s.via[s.t] == fromSource {
+				// The path started at t, which now has one unit fewer too many.
+				s.tDeficit++
+				return
+			}
 			// The path entered t from a column node, which now sends one more unit.
 			n = s.via[s.t]
 			s.flow[n]++

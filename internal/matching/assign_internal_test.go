@@ -1,8 +1,10 @@
 package matching
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -77,14 +79,7 @@ func randomAssignment(r *rand.Rand) *assignment {
 	m.policy.Objective = []Objective{MaxParticipation, MaxScore}[r.IntN(2)]
 	a.scaleShift, a.unassigned = m.costs(a.rows)
 	for range a.rows {
-		var columns []int32
-		var costs []uint32
-		for c := range a.cols {
-			if r.Float64() < density {
-				columns = append(columns, int32(c))
-				costs = append(costs, uint32(r.IntN(missing))<<tieBreakBits|uint32(r.IntN(hashes)))
-			}
-		}
+		columns, costs := randomEdges(r, a.cols, density, missing, hashes)
 		a.columns = append(a.columns, columns)
 		a.costs = append(a.costs, costs)
 	}
@@ -94,8 +89,7 @@ func randomAssignment(r *rand.Rand) *assignment {
 // The solver's exactness rests on its invariants; the test checks them after every step, and the
 // result against the reference.
 func TestSolveMatchesAReferenceMinCostFlow(t *testing.T) {
-	solverCheckpoint = func(s *solver, step string) { s.verify(t, step) }
-	defer func() { solverCheckpoint = nil }()
+	CheckSolverInvariants(t)
 	r := rand.New(rand.NewPCG(11, 12))
 	for i := range 1500 {
 		a := randomAssignment(r)
@@ -169,5 +163,179 @@ func (s *solver) verify(t *testing.T, step string) {
 	}
 	if free != deficits+s.tDeficit {
 		t.Fatalf("%s: %d rows have an excess, but the deficits add up to %d", step, free, deficits+s.tDeficit)
+	}
+}
+
+// canonicalByBruteForce tries every assignment of a small problem and returns the canonical optimum:
+// the least total cost, then, row by row in rank order, the column of least rank, unassigned last.
+func canonicalByBruteForce(a *assignment, rowRank, colRank []int32) []int32 {
+	order := make([]int, a.rows)
+	for r := range order {
+		order[r] = r
+	}
+	slices.SortFunc(order, func(x, y int) int { return cmp.Compare(rowRank[x], rowRank[y]) })
+	rankOf := func(c int32) int64 {
+		if c < 0 {
+			return 1 << 40
+		}
+		return int64(colRank[c])
+	}
+	var best []int32
+	var bestCost int64
+	current := make([]int32, a.rows)
+	left := slices.Clone(a.capacity)
+	better := func(cost int64) bool {
+		if best == nil || cost != bestCost {
+			return best == nil || cost < bestCost
+		}
+		for _, r := range order {
+			if x, y := rankOf(current[r]), rankOf(best[r]); x != y {
+				return x < y
+			}
+		}
+		return false
+	}
+	var walk func(i int, cost int64)
+	walk = func(i int, cost int64) {
+		if i == a.rows {
+			if better(cost) {
+				best, bestCost = slices.Clone(current), cost
+			}
+			return
+		}
+		current[i] = -1
+		walk(i+1, cost+a.unassigned)
+		for j, c := range a.columns[i] {
+			if left[c] > 0 {
+				left[c]--
+				current[i] = c
+				walk(i+1, cost+a.cost(a.costs[i][j]))
+				left[c]++
+			}
+		}
+	}
+	walk(0, 0)
+	return best
+}
+
+// The solver returns the canonical optimum whatever path found it, on small problems full of exact
+// ties, with rows and columns ranked in their own order or shuffled.
+func TestSolveReturnsTheCanonicalOptimum(t *testing.T) {
+	CheckSolverInvariants(t)
+	r := rand.New(rand.NewPCG(13, 14))
+	for i := range 3000 {
+		a := randomAssignment(r)
+		a.rows = min(a.rows, 6)
+		a.columns, a.costs = a.columns[:a.rows], a.costs[:a.rows]
+		if a.cols > 4 {
+			a.cols, a.capacity = 4, a.capacity[:4]
+			for row := range a.rows {
+				keep := 0
+				for j, c := range a.columns[row] {
+					if c < 4 {
+						a.columns[row][keep], a.costs[row][keep] = c, a.costs[row][j]
+						keep++
+					}
+				}
+				a.columns[row], a.costs[row] = a.columns[row][:keep], a.costs[row][:keep]
+			}
+		}
+		rowRank, colRank := identity(a.rows), identity(a.cols)
+		if i%2 == 1 {
+			r.Shuffle(len(rowRank), func(x, y int) { rowRank[x], rowRank[y] = rowRank[y], rowRank[x] })
+			r.Shuffle(len(colRank), func(x, y int) { colRank[x], colRank[y] = colRank[y], colRank[x] })
+		}
+		want := canonicalByBruteForce(a, rowRank, colRank)
+		s := newSolver(a)
+		s.rowRank, s.colRank = rowRank, colRank
+		got := s.run()
+		if !slices.Equal(got, want) {
+			t.Fatalf("problem %d (%d rows, %d columns, capacities %v): assignment %v, the canonical optimum is %v", i, a.rows, a.cols, a.capacity, got, want)
+		}
+	}
+}
+
+func identity(n int) []int32 {
+	out := make([]int32, n)
+	for i := range out {
+		out[i] = int32(i)
+	}
+	return out
+}
+
+// randomEdges draws a row's edges to some of cols columns, sorted, with costs as randomAssignment's.
+func randomEdges(r *rand.Rand, cols int, density float64, missing, hashes int) ([]int32, []uint32) {
+	var columns []int32
+	var costs []uint32
+	for c := range cols {
+		if r.Float64() < density {
+			columns = append(columns, int32(c))
+			costs = append(costs, uint32(r.IntN(missing))<<tieBreakBits|uint32(r.IntN(hashes)))
+		}
+	}
+	return columns, costs
+}
+
+// A solved problem changed row by row and column by column (rows that join, leave or change their
+// edges; columns that join, leave or change their capacity and edges), each time repaired from the
+// last optimum, ends with exactly the optimum a solve from scratch of the changed problem finds: the
+// canonical one, on problems full of exact ties. The invariants hold after every step.
+func TestWarmRepairsEqualASolveFromScratch(t *testing.T) {
+	CheckSolverInvariants(t)
+	r := rand.New(rand.NewPCG(15, 16))
+	for i := range 400 {
+		a := randomAssignment(r)
+		density := r.Float64()
+		missing := []int{1, 3, 100}[r.IntN(3)]
+		hashes := []int{1, 2, tieBreakRange}[r.IntN(3)]
+		s := newSolver(a)
+		s.run()
+		if s.shift > 0 {
+			s.rescale(0)
+			s.prepare()
+		}
+		// Candidate margins in coarse units, as warm problems use them.
+		s.keepWarm(uint(r.IntN(int(a.scaleShift) + tieBreakBits)))
+		for step := range 12 {
+			switch changes := 1 + r.IntN(3); {
+			case r.IntN(2) == 0 && a.rows > 0:
+				for range changes {
+					columns, costs := randomEdges(r, a.cols, density, missing, hashes)
+					if r.IntN(4) == 0 {
+						columns, costs = nil, nil
+					}
+					s.setRow(int32(r.IntN(a.rows)), columns, costs)
+				}
+			default:
+				for range changes {
+					var rows []int32
+					var costs []uint32
+					for row := range a.rows {
+						if r.Float64() < density {
+							rows = append(rows, int32(row))
+							costs = append(costs, uint32(r.IntN(missing))<<tieBreakBits|uint32(r.IntN(hashes)))
+						}
+					}
+					s.setColumn(int32(r.IntN(a.cols)), r.IntN(4), rows, costs)
+				}
+			}
+			s.repair()
+			fresh := &assignment{rows: a.rows, cols: a.cols, capacity: slices.Clone(a.capacity), scaleShift: a.scaleShift, unassigned: a.unassigned}
+			for row := range a.rows {
+				fresh.columns = append(fresh.columns, slices.Clone(a.columns[row]))
+				fresh.costs = append(fresh.costs, slices.Clone(a.costs[row]))
+			}
+			want := fresh.solve()
+			got := make([]int32, a.rows)
+			for row, c := range s.colOf {
+				got[row] = c
+				if int(c) >= a.cols {
+					got[row] = -1
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("problem %d, step %d: repaired to %v, a solve from scratch finds %v", i, step, got, want)
+			}
+		}
 	}
 }

@@ -137,31 +137,47 @@ func (p *pairs) gap(m, e *flat) int {
 
 // check is index.check: the first hard constraint the pair of mentor number mi and mentee number ei
 // breaks, or "".
-func (p *pairs) check(mi, ei int) Constraint {
+func (p *pairs) check(mi, ei int) Constraint { return hardConstraints[p.broken(mi, ei)] }
+
+// broken is check as a position in hardConstraints: 0 when the pair is allowed.
+func (p *pairs) broken(mi, ei int) uint8 {
 	m, e := &p.mentors[mi], &p.mentees[ei]
 	policy := &p.x.policy
 	switch {
 	case m.paused || e.paused:
-		return Paused
+		return 1
 	case p.gap(m, e) < policy.MinSeniorityGap:
-		return SeniorityGap
+		return 2
 	case policy.ExcludeSameDepartment && m.department >= 0 && m.department == e.department:
-		return SameDepartment
+		return 3
 	case contains(p.chain[ei], mi):
-		return ManagementChain
+		return 4
 	case contains(p.previous[ei], mi):
-		return PreviousPartner
+		return 5
 	case m.topics&e.topics == 0:
-		return NoSharedTopic
-	case m.zone < 0 || m.starts.And(e.commonStarts[m.zone]).Empty():
-		return NoCommonAvailability
+		return 6
+	case m.zone < 0 || !meets(m.starts, &e.commonStarts[m.zone]):
+		return 7
 	}
-	return ""
+	return 0
 }
 
 func contains(sorted []int32, n int) bool {
+	if len(sorted) == 0 {
+		return false
+	}
 	_, found := slices.BinarySearch(sorted, int32(n))
-	return len(sorted) > 0 && found
+	return found
+}
+
+// meets reports whether two sets of meeting starts share one: Set.And without copying the sets.
+func meets(a, b *weekly.Set) bool {
+	for i := range a {
+		if a[i]&b[i] != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // units is index.scoreUnitsOf for an allowed pair.
@@ -221,13 +237,22 @@ func (p *pairs) tieBreak(mi, ei int) uint32 {
 	return uint32(h % tieBreakRange)
 }
 
-// edges lists the allowed pairs of free mentees (rows) and mentors with free capacity (columns), on
-// all cores: each row's columns and packed costs, the missing score units above the tie-break hash.
-// Each core stores its rows' edges in large blocks, so that memory holds little more than the edges.
+// packed is an allowed pair's packed cost: its missing score units above its tie-breaking hash.
+func (p *pairs) packed(mi, ei int) uint32 {
+	return uint32(scoreUnits-p.units(mi, ei))<<tieBreakBits | p.tieBreak(mi, ei)
+}
+
+// edges lists the allowed pairs of free mentees (rows) and mentors with free capacity (columns; nil
+// for a column nobody fits), on all cores: each row's columns and packed costs, the missing score
+// units above the tie-break hash. Each core stores its rows' edges in large blocks, so that memory
+// holds little more than the edges.
 func (p *pairs) edges(rows, cols []*person) ([][]int32, [][]uint32) {
 	// What rules most pairs out, per column and contiguous, so that ruling them out is quick.
 	quick := make([]quickColumn, len(cols))
 	for c, mentor := range cols {
+		if mentor == nil {
+			continue // a column nobody fits
+		}
 		m := &p.mentors[mentor.number]
 		quick[c] = quickColumn{topics: m.topics, seniority: m.seniority, number: int32(mentor.number), department: m.department}
 		if m.zone < 0 || m.paused {
@@ -302,11 +327,11 @@ func (p *pairs) row(ei int, cols []quickColumn, outCols []int32, outCosts []uint
 			continue
 		}
 		m := &p.mentors[mi]
-		if m.starts.And(e.commonStarts[m.zone]).Empty() {
+		if !meets(m.starts, &e.commonStarts[m.zone]) {
 			continue
 		}
 		outCols[n] = int32(c)
-		outCosts[n] = uint32(scoreUnits-p.units(mi, ei))<<tieBreakBits | p.tieBreak(mi, ei)
+		outCosts[n] = p.packed(mi, ei)
 		n++
 	}
 	return n

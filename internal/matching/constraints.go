@@ -31,6 +31,11 @@ const (
 	MentorAtCapacity Constraint = "MentorAtCapacity"
 )
 
+// hardConstraints are "" (none) and the hard constraints a pair can break, capacity aside, in the
+// order they are checked.
+var hardConstraints = [...]Constraint{"", Paused, SeniorityGap, SameDepartment, ManagementChain, PreviousPartner,
+	NoSharedTopic, NoCommonAvailability}
+
 // Violation is a broken hard constraint and what it means.
 type Violation struct {
 	Constraint Constraint

@@ -55,7 +55,11 @@ type person struct {
 	common, commonStarts []weekly.Set
 }
 
-func newIndex(in Input) *index {
+func newIndex(in Input) *index { return newIndexAfter(in, nil, nil) }
+
+// newIndexAfter is newIndex, reusing what an earlier index of the same policy prepared for the people
+// not named in changed: an Incremental matcher's last pass.
+func newIndexAfter(in Input, earlier *index, changed map[string]bool) *index {
 	x := &index{policy: in.Policy, byName: map[string]*person{}, previous: map[[2]int]bool{},
 		meetingSlots: weekly.MeetingSlots(in.Policy.MeetingMinutes)}
 	x.weights = x.totalWeight()
@@ -77,6 +81,16 @@ func newIndex(in Input) *index {
 		people = append(people, p)
 	}
 	slices.SortFunc(people, func(a, b *person) int { return cmp.Compare(a.Name, b.Name) })
+	if earlier != nil && !samePolicy(earlier.policy, x.policy) {
+		earlier = nil
+	}
+	// same returns the earlier index's person when this one is the same participant.
+	same := func(p *person) *person {
+		if earlier == nil || changed[p.Name] {
+			return nil
+		}
+		return earlier.byName[p.Name]
+	}
 	for _, p := range people {
 		switch p.Role {
 		case Mentor:
@@ -86,11 +100,15 @@ func newIndex(in Input) *index {
 			p.number = len(x.mentees)
 			x.mentees = append(x.mentees, p)
 		}
+		if q := same(p); q != nil {
+			p.offers, p.seeks, p.level, p.priority, p.goalWeight, p.attributes = q.offers, q.seeks, q.level, q.priority, q.goalWeight, q.attributes
+			continue
+		}
 		x.prepareTopics(p)
 		x.prepareAttributes(p)
 	}
 	x.prepareManagers(people)
-	x.prepareAvailability()
+	x.prepareAvailability(earlier, same)
 	for _, p := range in.Pairings {
 		if mentor, mentee, ok := x.pair(p.Mentor, p.Mentee); ok && p.State == Ended {
 			x.previous[[2]int{mentor.number, mentee.number}] = true
@@ -148,8 +166,9 @@ func (x *index) prepareManagers(people []*person) {
 }
 
 // prepareAvailability computes each mentor's own slots, and each mentee's slots as seen from every
-// mentor zone over the programme's period.
-func (x *index) prepareAvailability() {
+// mentor zone over the programme's period, or takes a mentee's from same, when it returns one and the
+// earlier index has the same mentor zones.
+func (x *index) prepareAvailability(earlier *index, same func(*person) *person) {
 	zoneNumber := map[string]int{}
 	for _, m := range x.mentors {
 		// Only the week's slots count, should a set hold more bits.
@@ -168,8 +187,15 @@ func (x *index) prepareAvailability() {
 		}
 		m.zone = number
 	}
+	if earlier == nil || !slices.EqualFunc(earlier.zones, x.zones, sameZone) {
+		same = func(*person) *person { return nil }
+	}
 	deltas := map[[2]string][]int{}
 	for _, e := range x.mentees {
+		if q := same(e); q != nil {
+			e.common, e.commonStarts = q.common, q.commonStarts
+			continue
+		}
 		e.common = make([]weekly.Set, len(x.zones))
 		e.commonStarts = make([]weekly.Set, len(x.zones))
 		if e.Zone == nil {

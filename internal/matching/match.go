@@ -38,6 +38,11 @@ type matcher struct {
 	// load counts each mentor's pairs; paired marks the mentees that have one.
 	load   []int
 	paired []bool
+	// edges, when set, stands for pairs.edges: an Incremental matcher reads the edges it keeps.
+	edges func(rows, cols []*person) ([][]int32, [][]uint32)
+	// tallies, when not nil, are the tallies an Incremental matcher kept up to date, by name; result
+	// replaces them by those of the participants it explained.
+	tallies map[string]tally
 }
 
 func newMatcher(x *index) *matcher {
@@ -142,30 +147,56 @@ func (m *matcher) fillConsistently(pairings []Pairing) {
 	if !m.canPair(m.free()) {
 		return
 	}
-	active := map[[2]string]bool{}
-	for _, p := range m.pairs {
-		if !p.Pinned {
-			active[[2]string{p.Mentor, p.Mentee}] = true
-		}
-	}
-	if len(active) > 0 {
+	if m.keepsActive() {
 		unfixed := newMatcher(m.index)
-		unfixed.keep(slices.DeleteFunc(slices.Clone(pairings), func(p Pairing) bool { return p.State == Active }))
+		unfixed.keep(withoutActive(pairings))
 		unfixed.fill()
-		var rest []Pair
+		var pairs []match
 		for _, p := range unfixed.pairs {
-			if p.Pairing == "" && !active[[2]string{p.Mentor, p.Mentee}] {
-				rest = append(rest, p)
+			if p.Pairing == "" {
+				pairs = append(pairs, match{m.byName[p.Mentor], m.byName[p.Mentee]})
 			}
 		}
-		if len(unfixed.pairs)-len(rest) == len(m.pairs) {
-			for _, p := range rest {
-				m.add(m.byName[p.Mentor], m.byName[p.Mentee], "", false, nil)
-			}
+		if m.adopt(pairs) {
 			return
 		}
 	}
 	m.fill()
+}
+
+// match is a mentor and a mentee the optimum pairs.
+type match struct{ mentor, mentee *person }
+
+// keepsActive reports whether the pass keeps a pairing the matcher made.
+func (m *matcher) keepsActive() bool {
+	return slices.ContainsFunc(m.pairs, func(p Pair) bool { return !p.Pinned })
+}
+
+// withoutActive are the pairings that fix the unfixed optimum: pinned and ended ones.
+func withoutActive(pairings []Pairing) []Pairing {
+	return slices.DeleteFunc(slices.Clone(pairings), func(p Pairing) bool { return p.State == Active })
+}
+
+// adopt adds the pairs of the unfixed optimum (the optimum with only pinned pairs fixed) that the pass
+// does not keep already, when that optimum holds every active pair kept, and reports whether it did.
+// Every pair it adds joins a free mentee to a mentor with free capacity: a mentee with an active pair
+// has that pair in the optimum, and a mentor's active pairs are among theirs in the optimum.
+func (m *matcher) adopt(unfixed []match) bool {
+	mentorOf := make(map[*person]*person, len(unfixed))
+	for _, p := range unfixed {
+		mentorOf[p.mentee] = p.mentor
+	}
+	for _, p := range m.pairs {
+		if !p.Pinned && mentorOf[m.byName[p.Mentee]] != m.byName[p.Mentor] {
+			return false
+		}
+	}
+	for _, p := range unfixed {
+		if !m.paired[p.mentee.number] {
+			m.add(p.mentor, p.mentee, "", false, nil)
+		}
+	}
+	return true
 }
 
 // free lists the mentees without a pair and the mentors with free capacity, who may take new pairs.
@@ -194,8 +225,8 @@ func (m *matcher) canPair(rows, cols []*person) bool {
 
 // unassignedUnits is the cost, in hundredths of a point, of leaving one of rows mentees unmatched: a
 // pair of score zero under MaxScore; more than any set of pairs under MaxParticipation.
-func (m *matcher) unassignedUnits(rows int) int64 {
-	if m.policy.Objective == MaxScore {
+func (x *index) unassignedUnits(rows int) int64 {
+	if x.policy.Objective == MaxScore {
 		return scoreUnits
 	}
 	return int64(rows+1) * (scoreUnits + 1)
@@ -216,7 +247,11 @@ func (m *matcher) assignment(rows, cols []*person) *assignment {
 		a.capacity[c] = min(m.capacity(mentor)-m.load[mentor.number], len(rows))
 	}
 	a.scaleShift, a.unassigned = m.costs(len(rows))
-	a.columns, a.costs = m.fast().edges(rows, cols)
+	if m.edges != nil {
+		a.columns, a.costs = m.edges(rows, cols)
+	} else {
+		a.columns, a.costs = m.fast().edges(rows, cols)
+	}
 	return a
 }
 
@@ -233,14 +268,14 @@ func (m *matcher) assignment(rows, cols []*person) *assignment {
 //
 // 2^shift is a power of two, so that the bits between the hashes and the scores are zero, which the
 // solver's cost scaling skips. Costs fit in 63 bits for up to several hundred thousand mentees.
-func (m *matcher) costs(rows int) (shift uint, unassigned int64) {
+func (x *index) costs(rows int) (shift uint, unassigned int64) {
 	hashes := tieBreakRange * int64(rows+1)
-	if m.policy.Objective == MaxScore {
+	if x.policy.Objective == MaxScore {
 		shift = uint(bits.Len64(uint64(hashes * int64(rows+1))))
 		return shift, scoreUnits<<shift + hashes
 	}
 	shift = uint(bits.Len64(uint64(hashes)))
-	return shift, m.unassignedUnits(rows)<<shift + tieBreakRange
+	return shift, x.unassignedUnits(rows)<<shift + tieBreakRange
 }
 
 // fast returns the index in flat arrays, built on first use.
@@ -273,17 +308,37 @@ func (m *matcher) result() Result {
 			r.Unmatched = append(r.Unmatched, Unmatched{Name: p.Name, Role: p.Role})
 		}
 	}
-	// Explaining checks each unmatched participant against everyone of the other role: on all cores.
+	// Explaining checks each unmatched participant against everyone of the other role, unless a tally
+	// is known: on all cores.
+	tallies := make([]*tally, len(r.Unmatched))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := int(next.Add(1)) - 1; i < len(r.Unmatched); i = int(next.Add(1)) - 1 {
-				r.Unmatched[i].Reason = m.whyUnmatched(m.byName[r.Unmatched[i].Name])
+				p := m.byName[r.Unmatched[i].Name]
+				if reason, out := m.heldOut(p); out {
+					r.Unmatched[i].Reason = reason
+					continue
+				}
+				t, known := m.tallies[p.Name]
+				if !known {
+					t = m.tally(p)
+				}
+				tallies[i] = &t
+				r.Unmatched[i].Reason = m.explainTally(p.Role, t)
 			}
 		})
 	}
 	wg.Wait()
+	if m.tallies != nil {
+		m.tallies = map[string]tally{}
+		for i, t := range tallies {
+			if t != nil {
+				m.tallies[r.Unmatched[i].Name] = *t
+			}
+		}
+	}
 	r.Summary = m.summary(r)
 	return r
 }
@@ -305,12 +360,12 @@ const (
 	ReasonCounterpartsTaken = "CounterpartsTaken"
 )
 
-// whyUnmatched explains why a participant has no pair: paused, held, enrolment closed, everyone who
-// fits is taken, or the constraint that rules out most of the other role.
-func (m *matcher) whyUnmatched(p *person) Reason {
+// heldOut is the reason a participant takes no new pair whoever else is in the programme: paused,
+// held or enrolment closed.
+func (m *matcher) heldOut(p *person) (Reason, bool) {
 	switch {
 	case p.Paused:
-		return Reason{string(Paused), "Participant is paused: set spec.paused to false to be matched."}
+		return Reason{string(Paused), "Participant is paused: set spec.paused to false to be matched."}, true
 	case p.Hold != nil:
 		hold := *p.Hold
 		if hold.Reason == "" {
@@ -319,48 +374,69 @@ func (m *matcher) whyUnmatched(p *person) Reason {
 		if hold.Message == "" {
 			hold.Message = "Participant is held out of new pairings."
 		}
-		return hold
+		return hold, true
 	case m.policy.Closed && m.policy.ClosedReason != nil:
-		return *m.policy.ClosedReason
+		return *m.policy.ClosedReason, true
 	case m.policy.Closed:
-		return Reason{ReasonEnrolmentClosed, "Enrolment has closed: the programme makes no new pairings."}
+		return Reason{ReasonEnrolmentClosed, "Enrolment has closed: the programme makes no new pairings."}, true
 	}
-	others, other := m.mentors, "mentor"
-	if p.Role == Mentor {
-		others, other = m.mentees, "mentee"
-	}
-	counts := map[Constraint]int{}
-	fits := 0
+	return Reason{}, false
+}
+
+// tally is how the people of the other role fit one participant: how many there are, and how many
+// each position of hardConstraints describes (position 0: those who fit).
+type tally struct {
+	others int
+	counts [len(hardConstraints)]int
+}
+
+// tally checks a participant against everyone of the other role.
+func (m *matcher) tally(p *person) tally {
 	fast := m.fast()
-	for _, o := range others {
-		mentor, mentee := o, p
-		if p.Role == Mentor {
-			mentor, mentee = p, o
+	t := tally{}
+	if p.Role == Mentor {
+		t.others = len(m.mentees)
+		for e := range m.mentees {
+			t.counts[fast.broken(p.number, e)]++
 		}
-		if c := fast.check(mentor.number, mentee.number); c != "" {
-			counts[c]++
-		} else {
-			fits++
+	} else {
+		t.others = len(m.mentors)
+		for mentor := range m.mentors {
+			t.counts[fast.broken(mentor, p.number)]++
 		}
 	}
+	return t
+}
+
+// explainTally says why a participant of the role, with the tally, is left without a pair.
+func (x *index) explainTally(role Role, t tally) Reason {
+	other := "mentor"
+	if role == Mentor {
+		other = "mentee"
+	}
+	fits := t.counts[0]
 	switch {
-	case len(others) == 0:
+	case t.others == 0:
 		return Reason{ReasonNoCounterpart, fmt.Sprintf("The programme has no %s.", other)}
-	case fits > 0 && p.Role == Mentee:
-		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("%s fit, and all of them are at capacity with mentees the %s objective prefers.", count(fits, "mentor"), m.policy.Objective)}
+	case fits > 0 && role == Mentee:
+		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("%s fit, and all of them are at capacity with mentees the %s objective prefers.", count(fits, "mentor"), x.policy.Objective)}
 	case fits > 0:
-		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("%s fit, and all of them have a mentor the %s objective prefers.", count(fits, "mentee"), m.policy.Objective)}
+		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("%s fit, and all of them have a mentor the %s objective prefers.", count(fits, "mentee"), x.policy.Objective)}
 	}
-	constraints := make([]Constraint, 0, len(counts))
-	for c := range counts {
-		constraints = append(constraints, c)
+	var broken []int
+	for i := 1; i < len(t.counts); i++ {
+		if t.counts[i] > 0 {
+			broken = append(broken, i)
+		}
 	}
-	slices.SortFunc(constraints, func(a, b Constraint) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b)) })
-	parts := make([]string, len(constraints))
-	for i, c := range constraints {
-		parts[i] = fmt.Sprintf("%d %s", counts[c], phrase[c])
+	slices.SortFunc(broken, func(a, b int) int {
+		return cmp.Or(cmp.Compare(t.counts[b], t.counts[a]), cmp.Compare(hardConstraints[a], hardConstraints[b]))
+	})
+	parts := make([]string, len(broken))
+	for i, c := range broken {
+		parts[i] = fmt.Sprintf("%d %s", t.counts[c], phrase[hardConstraints[c]])
 	}
-	return Reason{string(constraints[0]), fmt.Sprintf("No %s fits: %s.", other, strings.Join(parts, ", "))}
+	return Reason{string(hardConstraints[broken[0]]), fmt.Sprintf("No %s fits: %s.", other, strings.Join(parts, ", "))}
 }
 
 // phrase describes each constraint as what the people it rules out have in common.

@@ -41,9 +41,9 @@ func bruteForce(p matching.Problem) (int64, int) {
 	return bestCost, bestAssigned
 }
 
-// On tiny programmes, every possible assignment is tried: none beats the matcher's, for either
-// objective, and the problem's allowed pairs and scores are those of the naive constraints and
-// criteria.
+// On tiny programmes, every possible assignment of the free people is tried: none beats Match's new
+// pairs, for either objective, with existing pairings kept or without, and the problem's allowed pairs
+// and scores are those of the naive constraints and criteria.
 func TestOptimalAgainstBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 7))
 	for i := range 300 {
@@ -182,5 +182,53 @@ func TestMaxParticipationMatchesAMaximumMatching(t *testing.T) {
 				t.Fatalf("programme %d, %s: %d mentees matched, a maximum matching has %d", i, objective, got, most)
 			}
 		}
+	}
+}
+
+// Match itself, with the pairings of a settled programme kept, leaves the free people optimally
+// matched after a mentee joins, as brute force finds; most often the newcomer is the only free mentee.
+// A mutation found by the review of issue 18, canPair answering false when exactly one mentee is free
+// and some pairings are kept, left the newcomers unmatched while every other test of the package
+// passed: this test and TestOptimalAgainstBruteForce fail on it.
+func TestMatchIsOptimalAfterAJoin(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 10))
+	alone := 0
+	for i := range 1000 {
+		// A settled programme with more room than mentees; the newcomer is like one of its paired
+		// mentees, so that mentors often fit them.
+		in := randomInput(t, r, randomShape{mentors: 3 + r.IntN(6), mentees: 1 + r.IntN(5)})
+		in.Policy.Closed = false
+		settled := matching.Match(in)
+		in = fedBack(in, settled)
+		newcomer := mentee("joiner", seniority(1+r.IntN(10)), available(randomWeek(r)), goals(in.Policy.Topics[0], 3))
+		if len(settled.Pairs) > 0 {
+			like := settled.Pairs[r.IntN(len(settled.Pairs))].Mentee
+			newcomer = in.Participants[slices.IndexFunc(in.Participants, func(p matching.Participant) bool { return p.Name == like })]
+			newcomer.Name, newcomer.IDs, newcomer.ManagementChain = "joiner", []string{"joiner@example.org"}, nil
+		}
+		in.Participants = append(slices.Clone(in.Participants), newcomer)
+		p, cost, assigned := matching.Reference(in)
+		wantCost, wantAssigned := bruteForce(p)
+		if cost != wantCost || assigned != wantAssigned {
+			t.Fatalf("programme %d (%s, %d pairings kept): Match's new pairs cost %d with %d assigned, brute force finds %d with %d",
+				i, in.Policy.Objective, len(in.Pairings), cost, assigned, wantCost, wantAssigned)
+		}
+		if p.Rows == 1 && wantAssigned == 1 && len(in.Pairings) > 0 {
+			alone++
+		}
+	}
+	if alone < 30 {
+		t.Fatalf("only %d programmes had the newcomer alone, matchable, beside kept pairings", alone)
+	}
+}
+
+// The smallest case of the test above: a mentor with room for two keeps her mentee and takes the
+// newcomer.
+func TestAJoinerBesideAKeptPairingIsMatched(t *testing.T) {
+	in := withPairings(input(programme(), mentor("ann", capacity(2)), mentee("bob"), mentee("cat")),
+		pairing("ann-bob", "ann", "bob", matching.Active))
+	r := matching.Match(in)
+	if p := pairOf(r, "cat"); p == nil || p.Mentor != "ann" || p.Pairing != "" || pairOf(r, "bob") == nil {
+		t.Fatalf("got %s, want bob kept with ann and cat newly paired with her", describe(r))
 	}
 }

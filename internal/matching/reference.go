@@ -13,8 +13,11 @@ type Problem struct {
 	Unassigned int64 `json:"unassigned"`
 }
 
-// Reference returns the problem the matching pass of in solves, and the total cost and number of
-// assigned rows of Match's answer under the problem's costs.
+// Reference returns the problem the matching pass of in solves for its free people (the mentees
+// without a pair, the mentors with capacity left, once the existing pairings that stay are kept), and
+// the total cost and number of assigned rows of Match's own new pairs under the problem's costs. Both
+// branches of a pass (adopting the unfixed optimum, or solving for the free people alone) must leave
+// the free people optimally matched, so the total must equal the problem's optimum.
 func Reference(in Input) (p Problem, cost int64, assigned int) {
 	m := newMatcher(newIndex(in))
 	m.keep(in.Pairings)
@@ -27,13 +30,17 @@ func Reference(in Input) (p Problem, cost int64, assigned int) {
 			p.Entries = append(p.Entries, [3]int64{int64(r), int64(c), int64(a.costs[r][i] >> tieBreakBits)})
 		}
 	}
-	for r, c := range a.solve() {
-		if c < 0 {
-			cost += p.Unassigned
-			continue
+	// A new pair of anyone but a free mentee and a mentor with capacity left would be a bug: it
+	// counts as a pair without sparing a row its unassigned cost, so the total exceeds the optimum.
+	for _, pair := range Match(in).Pairs {
+		if pair.Pairing == "" {
+			mentor, mentee, _ := m.pair(pair.Mentor, pair.Mentee)
+			cost += scoreUnits - int64(m.scoreUnitsOf(mentor, mentee, nil))
+			if available(mentee) && !m.paired[mentee.number] {
+				assigned++
+			}
 		}
-		assigned++
-		cost += scoreUnits - int64(m.scoreUnitsOf(cols[c], rows[r], nil))
 	}
+	cost += int64(len(rows)-assigned) * p.Unassigned
 	return p, cost, assigned
 }

@@ -119,26 +119,26 @@ func (x *index) scoreUnitsOf(mentor, mentee *person, buf []criterion) int {
 // score is a pair's score from 0 to 100 and its breakdown, whose points add up to the score: each
 // criterion gets its points rounded down, and the points still missing go to the largest remainders.
 func (x *index) score(mentor, mentee *person) (int, []Points) {
-	criteria := x.criteria(mentor, mentee, nil)
-	contributions := make([]int, len(criteria))
-	sum := 0
+	// Scratch space on the stack for the usual number of criteria: a pass scores every pair it keeps.
+	var criteriaBuf [8]criterion
+	var orderBuf [8]int
+	criteria := x.criteria(mentor, mentee, criteriaBuf[:0])
 	breakdown := make([]Points, len(criteria))
+	order := orderBuf[:0]
+	sum := 0
 	for i, c := range criteria {
 		u := c.units(x.weights)
-		contributions[i] = u
 		sum += u
-		breakdown[i] = Points{Criterion: criteria[i].name, Points: u / 100}
+		breakdown[i] = Points{Criterion: c.name, Points: u / 100}
+		order = append(order, i)
 	}
 	score := (sum + 50) / 100
 	missing := score
 	for _, b := range breakdown {
 		missing -= b.Points
 	}
-	order := make([]int, len(criteria))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(contributions[b]%100, contributions[a]%100) })
+	remainder := func(i int) int { return criteria[i].units(x.weights) % 100 }
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(remainder(b), remainder(a)) })
 	for _, i := range order[:missing] {
 		breakdown[i].Points++
 	}

@@ -1,6 +1,7 @@
 // Package planner turns a programme's API objects into a matching pass and the pass's result into what
 // the operator writes: the Pairings to create and end, the scores of the existing ones, and why each
-// unpaired participant is unpaired. The Programme controller and the kubectl plugin both call Plan.
+// unpaired participant is unpaired. The kubectl plugin calls Plan; a Planner, kept per programme,
+// returns the same plans pass after pass at the cost of what changed.
 package planner
 
 import (
@@ -64,9 +65,16 @@ type Summary struct {
 // Eligibility, and every pairing that is not being deleted.
 func Input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
 	pairings []mentoringv1alpha1.Pairing, now time.Time) (matching.Input, error) {
+	in, _, err := input(programme, participants, pairings, now)
+	return in, err
+}
+
+// input is Input, and the verdicts it gave the participants.
+func input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
+	pairings []mentoringv1alpha1.Pairing, now time.Time) (matching.Input, map[string]Verdict, error) {
 	timeline, err := TimelineOf(programme)
 	if err != nil {
-		return matching.Input{}, err
+		return matching.Input{}, nil, err
 	}
 	in := matching.Input{Policy: Policy(programme, timeline), Participants: make([]matching.Participant, 0, len(participants)),
 		Pairings: make([]matching.Pairing, 0, len(pairings))}
@@ -86,7 +94,7 @@ func Input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alp
 			in.Participants = append(in.Participants, Participant(p, verdicts[p.Name]))
 		}
 	}
-	return in, nil
+	return in, verdicts, nil
 }
 
 // Verdicts are the eligibility of every participant, by name, given the programme's pairings.
@@ -109,19 +117,47 @@ func Verdicts(programme *mentoringv1alpha1.Programme, participants []mentoringv1
 // made only while enrolment is open; at the programme's end every pairing completes.
 func Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
 	pairings []mentoringv1alpha1.Pairing, now time.Time) (*Result, error) {
-	in, err := Input(programme, participants, pairings, now)
+	return plan(programme, participants, pairings, now, matching.Match)
+}
+
+// Planner plans the passes of one programme, one after another: each returns exactly what Plan
+// returns, but repairs the last pass's optimum from the participants and pairings that changed where
+// it can (see matching.Incremental), and says which way it went. The zero value is ready to use;
+// dropping a Planner at any time only costs the next pass a solve from scratch. It is not safe for
+// concurrent use: keep one per programme, and plan a programme's passes one at a time.
+type Planner struct {
+	matcher matching.Incremental
+}
+
+// Plan is Plan, and the path the pass took: matching.PathFull, with a reason, when it solved the
+// programme from scratch; matching.PathIncremental otherwise.
+func (p *Planner) Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
+	pairings []mentoringv1alpha1.Pairing, now time.Time) (*Result, matching.Path, error) {
+	var path matching.Path
+	r, err := plan(programme, participants, pairings, now, func(in matching.Input) matching.Result {
+		var result matching.Result
+		result, path = p.matcher.Match(in)
+		return result
+	})
+	return r, path, err
+}
+
+// plan is Plan with a matcher.
+func plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
+	pairings []mentoringv1alpha1.Pairing, now time.Time, match func(matching.Input) matching.Result) (*Result, error) {
+	in, verdicts, err := input(programme, participants, pairings, now)
 	if err != nil {
 		return nil, err
 	}
 	timeline, _ := TimelineOf(programme)
-	match := matching.Match(in)
-	r := &Result{Match: match, Ends: map[string]End{}, PairingsOf: map[string][]string{},
-		Verdicts: Verdicts(programme, participants, pairings, now), Unmatched: match.Unmatched, UnmatchedByName: map[string]matching.Reason{}}
-	for _, e := range match.Ends {
+	result := match(in)
+	r := &Result{Match: result, Ends: map[string]End{}, PairingsOf: map[string][]string{},
+		Verdicts: verdicts, Unmatched: result.Unmatched, UnmatchedByName: map[string]matching.Reason{}}
+	for _, e := range result.Ends {
 		r.Ends[e.Pairing] = End{Reason: mentoringv1alpha1.EndReason(e.Reason), Message: "Pairing ended: " + e.Message + "."}
 	}
 	completed := timeline.Ended(now)
-	for _, p := range match.Pairs {
+	for _, p := range result.Pairs {
 		name := p.Pairing
 		switch {
 		case completed && name != "":
@@ -139,10 +175,10 @@ func Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alph
 	for _, names := range r.PairingsOf {
 		slices.Sort(names)
 	}
-	for _, u := range match.Unmatched {
+	for _, u := range result.Unmatched {
 		r.UnmatchedByName[u.Name] = u.Reason
 	}
-	r.Summary = summary(match.Summary)
+	r.Summary = summary(result.Summary)
 	if completed {
 		r.Summary.Pairings = 0
 	}
