@@ -128,7 +128,7 @@ func (in *integrated) expectPromisesKept(t *testing.T, pairings []mentoringv1alp
 	byUID := map[string]mentoringv1alpha1.Pairing{}
 	var records []mentoringv1alpha1.Notification
 	for _, p := range pairings {
-		byUID[string(p.UID)+"@mentoring.reverse-mentoring.dev"] = p
+		byUID[seriesUID(p)] = p
 		records = append(records, p.Status.Notifications...)
 		if p.Status.Ended != nil {
 			continue
@@ -547,7 +547,7 @@ func TestCalDAVServerKilledWhileSeriesAreWrittenMakesNoDuplicates(t *testing.T) 
 		for _, p := range pairings {
 			g.Expect(condition(p.Status.Conditions, "CalendarSynced")).To(Equal("CalendarSynced=True/Synced"), p.Name)
 			g.Expect(condition(p.Status.Conditions, "Ready")).To(Equal("Ready=True/Active"), p.Name)
-			uids[string(p.UID)+"@mentoring.reverse-mentoring.dev"] = true
+			uids[seriesUID(p)] = true
 		}
 		items, err := dav.Items("mentoring", ns)
 		g.Expect(err).NotTo(HaveOccurred())
@@ -649,7 +649,7 @@ func TestEveryMeetingChangeIsNotified(t *testing.T) {
 		g.Expect(m.NextMeeting).NotTo(BeNil())
 		g.Expect(m.RecurrenceRule).To(ContainSubstring(interval))
 		series := fmt.Sprintf("%s/%s/%s/%d/%s", m.Weekday, m.Start, m.TimeZone, m.DurationMinutes, m.RecurrenceRule)
-		id := webhook.ID(string(p.UID), webhook.PairingMeetingScheduled, series)
+		id := pairingEventID(p, webhook.PairingMeetingScheduled, series)
 		g.Expect(rcv.Received()).To(HaveKey(id), "no pairing.meeting_scheduled event for the meeting %s", series)
 	}
 	g.Eventually(func(g Gomega) { scheduled(g, "INTERVAL=2") }).Should(Succeed())

@@ -70,7 +70,7 @@ func TestEveryParticipantGetsTheirOwnCalendarFeed(t *testing.T) {
 			g.Expect(code).To(Equal(http.StatusOK))
 			g.Expect(contentType).To(HavePrefix("text/calendar"))
 			g.Expect(strings.Count(body, "BEGIN:VEVENT")).To(Equal(1))
-			g.Expect(body).To(ContainSubstring(string(pairing.UID)))
+			g.Expect(body).To(ContainSubstring(seriesUID(pairing)))
 			g.Expect(body).To(ContainSubstring("mailto:" + mentee + "@example.org"))
 			g.Expect(body).To(ContainSubstring("mailto:" + mentor + "@example.org"))
 			for _, other := range pairings {

@@ -9,6 +9,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
 // programme returns a programme on AI and inclusion that runs through 2027, enrolling until the end of
@@ -117,4 +119,16 @@ func objects(people []*mentoringv1alpha1.Participant) []client.Object {
 		objs[i] = p
 	}
 	return objs
+}
+
+// seriesUID is the calendar UID of a pairing's meeting series, as the operator derives it from the
+// pairing's declared names.
+func seriesUID(p mentoringv1alpha1.Pairing) string {
+	return calendar.EventUID(p.Namespace + "/" + p.Spec.ProgrammeRef.Name + "/" + p.Name)
+}
+
+// pairingEventID is the id of a pairing's event, as the webhook package derives it from the
+// pairing's declared names.
+func pairingEventID(p mentoringv1alpha1.Pairing, t webhook.EventType, discriminator string) string {
+	return webhook.ID(p.Namespace+"/"+p.Spec.ProgrammeRef.Name+"/Pairing/"+p.Name, t, discriminator)
 }

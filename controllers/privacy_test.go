@@ -258,7 +258,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 
 	// Logs: at debug level, and without anybody's personal data.
 	lines := logs.lines()
-	g.Expect(strings.Join(lines, "\n")).To(And(ContainSubstring("Updated pairing status"), ContainSubstring("Created a calendar feed Secret")),
+	g.Expect(strings.Join(lines, "\n")).To(And(ContainSubstring("Updated pairing status"), ContainSubstring("Wrote a calendar feed Secret")),
 		"the capture holds the controllers' debug lines")
 	for _, line := range lines {
 		for _, d := range data {

@@ -61,7 +61,7 @@ var maybeUnusedRules = map[string]string{
 // config/rbac/role.yaml and the leader-election Role of config/rbac, against an API server that enforces
 // owner-reference permissions (as OpenShift does), through a scenario that exercises every feature: a
 // CalDAV calendar, calendar feeds, a signed webhook, a webhook whose Secret is missing, manual approval,
-// a participant leaving, an orphan participant, feeds turned off, and a programme deleted with its
+// a participant leaving, an orphan participant, a feed key added, feeds turned off, and a programme deleted with its
 // pairings and their calendar finalizers. Every request the manager makes is recorded: none may be
 // forbidden, and every rule of role.yaml must be used or be listed in unusedRules or maybeUnusedRules
 // with its reason. Finally, an account with role.yaml less its finalizers rules shows those are needed.
@@ -136,6 +136,17 @@ func TestRBACLeastPrivilege(t *testing.T) {
 			}
 		}
 		g.Expect(events(g, dav, ns)).To(HaveLen(1))
+	}).Should(Succeed())
+
+	// The programme gets a feed key: the feed Secrets are rewritten with tokens derived from it.
+	random := string(getIn(g, admin, ns, "ada-calendar-feed", &corev1.Secret{}).Data["token"])
+	g.Expect(admin.Create(context.Background(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "feed-key", Namespace: ns},
+		StringData: map[string]string{"key": "a-feed-key-of-at-least-thirty-two-bytes"}})).To(Succeed())
+	updateIn(t, admin, ns, "prog", &mentoringv1alpha1.Programme{}, func(p *mentoringv1alpha1.Programme) {
+		p.Spec.Integrations.Calendar.FeedKeySecretRef = &mentoringv1alpha1.SecretKeyReference{Name: "feed-key"}
+	})
+	g.Eventually(func(g Gomega) {
+		g.Expect(string(getIn(g, admin, ns, "ada-calendar-feed", &corev1.Secret{}).Data["token"])).NotTo(Equal(random))
 	}).Should(Succeed())
 
 	// Feeds are turned off, then the programme is deleted: its pairings go, and their series with them.

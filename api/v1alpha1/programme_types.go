@@ -305,6 +305,14 @@ type CalendarIntegration struct {
 	// +optional
 	Feed bool `json:"feed,omitempty"`
 
+	// feedKeySecretRef names a Secret key holding a secret (at least 32 bytes) from which every
+	// participant's feed token is derived, with their namespace and name. Kept in Git encrypted (SOPS,
+	// Sealed Secrets), it makes feed links survive a cluster rebuilt from Git; changing it changes every
+	// link. Without it tokens are random and a rebuild gives everyone a new link. The key defaults to
+	// key.
+	// +optional
+	FeedKeySecretRef *SecretKeyReference `json:"feedKeySecretRef,omitempty"`
+
 	// organizer of the meetings: a programme office mailbox, for example. Without it, the mentor
 	// organises.
 	// +optional
@@ -464,6 +472,13 @@ type ProgrammeStatus struct {
 	// lastMatchTime is when a matching pass last changed the pairings.
 	// +optional
 	LastMatchTime *metav1.Time `json:"lastMatchTime,omitempty"`
+
+	// lastMatchDigest fingerprints the names of the active pairings as the pass that last changed them
+	// left them. The programme.matched event is named by it, so a cluster rebuilt from the same
+	// manifests, which makes the same pairings, sends it under the same id.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	LastMatchDigest string `json:"lastMatchDigest,omitempty"`
 
 	// observedMembers is what the last matching pass accounted for. While the programme's
 	// participants and pairings differ from it, the programme is not Ready.

@@ -7,11 +7,14 @@ package participant
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -25,8 +28,10 @@ import (
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/feeds"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/secrets"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
@@ -44,7 +49,7 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants,verbs=list;watch
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants/status,verbs=patch
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants/finalizers,verbs=update
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;create;delete
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;create;update;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile keeps the feed and delivers the events, and writes the fields it owns in one status patch.
@@ -63,7 +68,19 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.keepFeed(ctx, programme, participant, owned); err != nil {
 		return ctrl.Result{}, err
 	}
-	notified, err := r.Notifier.Deliver(ctx, programme, participant, Events(participant), owned.Notifications)
+	if reconciling := meta.FindStatusCondition(programme.Status.Conditions, mentoringv1alpha1.ReconcilingCondition); reconciling != nil &&
+		reconciling.Reason == mentoringv1alpha1.ReasonMembersChanged {
+		// The programme's members are changing: whether this participant stays unmatched is not settled.
+		return ctrl.Result{RequeueAfter: time.Second}, r.writeStatus(ctx, participant, owned)
+	}
+	ended, settled, err := r.endedPairings(ctx, participant)
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("listing the participant's pairings: %w", err)
+	}
+	if !settled {
+		return ctrl.Result{RequeueAfter: time.Second}, r.writeStatus(ctx, participant, owned)
+	}
+	notified, err := r.Notifier.Deliver(ctx, programme, participant, Events(participant, ended), owned.Notifications)
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("delivering the participant's events: %w", err)
 	}
@@ -107,7 +124,19 @@ func (r *Reconciler) keepFeed(ctx context.Context, programme *mentoringv1alpha1.
 		owned.FeedSecretRef, owned.FeedTokenHash = nil, ""
 		return nil
 	}
-	ref, hash, err := r.Feeds.Ensure(ctx, r.Client, p)
+	var key []byte
+	if ref := programme.Spec.Integrations.Calendar.FeedKeySecretRef; ref != nil {
+		value, _, err := secrets.Key(ctx, r.Feeds.Reader, programme.Namespace, *ref, "key")
+		if err != nil {
+			return fmt.Errorf("reading the feed key: %w", err)
+		}
+		if len(value) < calendar.MinFeedKeyBytes {
+			// The programme's IntegrationsReady says what is wrong; no link is made that would change.
+			return nil
+		}
+		key = value
+	}
+	ref, hash, err := r.Feeds.Ensure(ctx, r.Client, p, key)
 	if err != nil {
 		return fmt.Errorf("keeping the calendar feed Secret: %w", err)
 	}
@@ -115,17 +144,42 @@ func (r *Reconciler) keepFeed(ctx context.Context, programme *mentoringv1alpha1.
 	return nil
 }
 
-// Events are the participant's events: unmatched whenever the matcher leaves the participant without
-// a pairing, once per reason and episode.
-func Events(p *mentoringv1alpha1.Participant) []webhook.Event {
+// Events are the participant's events: unmatched whenever the matcher leaves the participant without a
+// pairing, once per reason and episode. An episode is named by the pairings of the participant that
+// have ended (none at first), which a cluster rebuilt from the same manifests names the same way.
+func Events(p *mentoringv1alpha1.Participant, ended []string) []webhook.Event {
 	matched := meta.FindStatusCondition(p.Status.Conditions, mentoringv1alpha1.MatchedCondition)
-	if matched == nil || matched.Status != "False" {
+	if matched == nil || matched.Status != metav1.ConditionFalse {
 		return nil
 	}
 	obj := notify.Object(p, webhook.KindParticipant, p.Spec.ProgrammeRef.Name)
 	data := webhook.ParticipantData{Programme: p.Spec.ProgrammeRef.Name, Participant: p.Name, Reason: matched.Reason}
-	episode := matched.Reason + "/" + matched.LastTransitionTime.UTC().Format(time.RFC3339)
+	episode := matched.Reason + "/" + strings.Join(ended, ",")
 	return []webhook.Event{webhook.NewEvent(obj, webhook.ParticipantUnmatched, episode, matched.LastTransitionTime.Time, data)}
+}
+
+// endedPairings names the participant's pairings in its programme that have ended, in name order. It
+// reports false while the cache still shows an active pairing the matcher made for a participant the
+// programme says is unmatched: the end of that pairing has not reached the cache yet, and the episode
+// would be misnamed.
+func (r *Reconciler) endedPairings(ctx context.Context, p *mentoringv1alpha1.Participant) ([]string, bool, error) {
+	pairings, err := watch.PairingsOf(ctx, r, p.Namespace, p.Name)
+	if err != nil {
+		return nil, false, err
+	}
+	unmatched := meta.IsStatusConditionFalse(p.Status.Conditions, mentoringv1alpha1.MatchedCondition)
+	var ended []string
+	for _, pairing := range pairings {
+		switch {
+		case pairing.Spec.ProgrammeRef.Name != p.Spec.ProgrammeRef.Name:
+		case pairing.Status.Ended != nil:
+			ended = append(ended, pairing.Name)
+		case unmatched && pairing.DeletionTimestamp.IsZero() && metav1.GetControllerOf(&pairing) != nil:
+			return nil, false, nil
+		}
+	}
+	slices.Sort(ended)
+	return ended, true, nil
 }
 
 // SetupWithManager watches Participants and their Programme.

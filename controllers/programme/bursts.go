@@ -7,10 +7,14 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// A change to a programme's members is matched at once when it comes alone, and a burst of changes (a
-// GitOps sync of thousands of participants) is matched once it has settled, instead of by many passes
-// over a growing part, each rewriting the statuses the one before wrote.
+// A change to a programme's members is matched almost at once when it comes alone, and a burst of
+// changes (a GitOps sync of thousands of participants) is matched once it has settled, instead of by
+// many passes over a growing part, each rewriting the statuses the one before wrote and each pairing
+// early arrivals on what it has seen so far.
 const (
+	// alone is how long a first change must stay alone for its pass to run: `kubectl apply` of many
+	// objects sends the next one within milliseconds.
+	alone = 100 * time.Millisecond
 	// quiet is how long a programme's members must have stayed unchanged before the pass of a burst
 	// runs.
 	quiet = time.Second
@@ -19,42 +23,52 @@ const (
 	maxDefer = 30 * time.Second
 )
 
-// bursts tracks, for each programme, the changes to its members that people made.
+// bursts tracks, for each programme, the changes to its members that people made and no pass has
+// matched yet.
 type bursts struct {
 	now     func() time.Time
 	mu      sync.Mutex
 	pending map[client.ObjectKey]*burst
 }
 
-// burst is when a programme's changes began and when the latest arrived, and whether the pass at its
-// first change has run.
+// burst is when a programme's unmatched changes began and when the latest arrived, and how many there
+// are.
 type burst struct {
 	first, last time.Time
-	led         bool
+	changes     int
 }
 
 func newBursts(now func() time.Time) *bursts {
 	return &bursts{now: now, pending: map[client.ObjectKey]*burst{}}
 }
 
-// changed records a change to one of the programme's members and reports whether it opens a burst:
-// the first change after a quiet period, whose pass may run at once.
-func (b *bursts) changed(programme client.ObjectKey) bool {
+// changed records a change to one of the programme's members, and returns how long until its pass may
+// run and whether it opened a burst.
+func (b *bursts) changed(programme client.ObjectKey) (time.Duration, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.now()
 	current, ok := b.pending[programme]
-	if ok && now.Sub(current.last) < quiet {
-		current.last = now
-		return false
+	if !ok {
+		current = &burst{first: now}
+		b.pending[programme] = current
 	}
-	b.pending[programme] = &burst{first: now, last: now}
-	return true
+	current.last = now
+	current.changes++
+	return current.wait(now), current.changes == 1
+}
+
+// wait is how long the pass of a burst waits at now: a change alone waits to see whether others
+// follow; a burst waits until the members have been quiet for a while, or it has lasted maxDefer.
+func (c *burst) wait(now time.Time) time.Duration {
+	if c.changes == 1 {
+		return c.last.Add(alone).Sub(now)
+	}
+	return min(c.last.Add(quiet).Sub(now), c.first.Add(maxDefer).Sub(now))
 }
 
 // wait is how much longer a due pass should wait for the programme's members to settle; zero when it
-// should run now. The first change of a burst runs at once; after it, the pass waits until the members
-// have been quiet for a while, or the burst has lasted maxDefer.
+// should run now, and then the changes so far count as matched.
 func (b *bursts) wait(programme client.ObjectKey) time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -62,12 +76,7 @@ func (b *bursts) wait(programme client.ObjectKey) time.Duration {
 	if !ok {
 		return 0
 	}
-	if !current.led {
-		current.led = true
-		return 0
-	}
-	now := b.now()
-	if wait := min(current.last.Add(quiet).Sub(now), current.first.Add(maxDefer).Sub(now)); wait > 0 {
+	if wait := current.wait(b.now()); wait > 0 {
 		return wait
 	}
 	delete(b.pending, programme)

@@ -151,7 +151,14 @@ func (r *Reconciler) observe(ctx context.Context, p *pass) error {
 	specChanged := p.programme.Generation != p.status.ObservedGeneration || requested != p.status.LastHandledReconcileAt
 	p.due = specChanged || !p.members.matches(p.status.ObservedMembers)
 	switch {
-	case !p.due || specChanged:
+	case !p.due:
+	case p.status.ObservedGeneration < 1:
+		// A new programme: its members are probably being applied with it, so it waits as for a change.
+		if !r.bursts.changedSince(p.key, time.Time{}) {
+			r.bursts.changed(p.key)
+		}
+		p.wait = r.bursts.wait(p.key)
+	case specChanged:
 		// A change to the programme's own spec is acted on at once: the generation already tells
 		// GitOps tools that the programme is not current.
 	case ready(p.programme):

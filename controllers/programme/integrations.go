@@ -13,6 +13,8 @@ import (
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/secrets"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/netguard"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
@@ -52,6 +54,9 @@ func (h *integrationsHealth) condition() (metav1.ConditionStatus, string, string
 func (r *Reconciler) integrations(ctx context.Context, p *pass) error {
 	p.integrations = &integrationsHealth{}
 	calendarHealth(p.pairings, p.integrations)
+	if err := r.feedKeyHealth(ctx, p); err != nil {
+		return fmt.Errorf("checking the feed key: %w", err)
+	}
 	if err := r.webhookHealth(ctx, p); err != nil {
 		return fmt.Errorf("checking the webhooks: %w", err)
 	}
@@ -79,6 +84,27 @@ func calendarHealth(pairings []mentoringv1alpha1.Pairing, health *integrationsHe
 			health.problem(false, reason, message)
 		}
 	}
+}
+
+// feedKeyHealth checks the Secret key feed tokens are derived from, when the programme names one.
+func (r *Reconciler) feedKeyHealth(ctx context.Context, p *pass) error {
+	i := p.programme.Spec.Integrations
+	if i == nil || i.Calendar == nil || i.Calendar.FeedKeySecretRef == nil {
+		return nil
+	}
+	ref := *i.Calendar.FeedKeySecretRef
+	key, _, err := secrets.Key(ctx, r.Notifier.Secrets, p.programme.Namespace, ref, "key")
+	switch {
+	case err != nil:
+		return err
+	case key == nil:
+		p.integrations.problem(true, mentoringv1alpha1.ReasonSecretNotFound, fmt.Sprintf(
+			"Calendar feeds: Secret %s or its key with the feed key is missing; create it.", ref.Name))
+	case len(key) < calendar.MinFeedKeyBytes:
+		p.integrations.problem(true, mentoringv1alpha1.ReasonInvalidSpec, fmt.Sprintf(
+			"Calendar feeds: the feed key in Secret %s is shorter than %d bytes; put a longer random key there.", ref.Name, calendar.MinFeedKeyBytes))
+	}
+	return nil
 }
 
 // webhookHealth computes status.webhooks from the delivery records of the programme, its pairings and

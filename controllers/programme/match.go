@@ -2,7 +2,11 @@ package programme
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -109,8 +113,22 @@ func (r *Reconciler) writePairings(ctx context.Context, p *pass) error {
 		r.Recorder.Eventf(p.programme, nil, corev1.EventTypeNormal, "Matched", "Match",
 			"Matching pass made %d pairings and ended %d; %d mentees unmatched.", len(p.plan.Create), len(ending), p.plan.Summary.Unmatched)
 	}
+	if digest := activeDigest(p.plan); digest != p.status.LastMatchDigest && (len(p.plan.PairingsOf) > 0 || p.status.LastMatchDigest != "") {
+		p.status.LastMatchDigest, p.status.LastMatchTime = digest, &metav1.Time{Time: p.now}
+	}
 	p.recordMatched(after)
 	return nil
+}
+
+// activeDigest fingerprints the names of the pairings a plan leaves active.
+func activeDigest(plan *planner.Result) string {
+	var names []string
+	for _, pairings := range plan.PairingsOf {
+		names = append(names, pairings...)
+	}
+	slices.Sort(names)
+	sum := sha256.Sum256([]byte(strings.Join(slices.Compact(names), "\x00")))
+	return hex.EncodeToString(sum[:16])
 }
 
 // recordMatched records in status that a matching pass accounted for the members and the request.

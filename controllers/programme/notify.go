@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -17,11 +16,13 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
-// notify delivers the programme's own events, which see the status this pass computed. It owns
-// status.notifications and status.lastMatchTime.
+// notify delivers the programme's own events, which see the status this pass computed, once the members
+// have settled. It owns status.notifications.
 func (r *Reconciler) notify(ctx context.Context, p *pass) error {
-	if last := lastChange(p.pairings); !last.IsZero() && (p.status.LastMatchTime == nil || last.After(p.status.LastMatchTime.Time)) {
-		p.status.LastMatchTime = &metav1.Time{Time: last}
+	if p.wait > 0 || r.bursts.changedSince(p.key, p.listed) {
+		// The members are changing: their pairings are not settled, and an event now would announce a
+		// state that a rebuilt cluster would not name the same way.
+		return nil
 	}
 	view := p.programme.DeepCopy()
 	view.Status = *p.status
@@ -44,7 +45,7 @@ func (r *Reconciler) notify(ctx context.Context, p *pass) error {
 }
 
 // eventsOf are the events the programme's state implies: matched after every matching pass that changed
-// the pairings; completed at the end.
+// the pairings, named by the pairings it left active; completed at the end.
 func eventsOf(p *mentoringv1alpha1.Programme, timeline planner.Timeline, stage string) []webhook.Event {
 	obj := notify.Object(p, webhook.KindProgramme, p.Name)
 	data := webhook.ProgrammeData{
@@ -52,27 +53,13 @@ func eventsOf(p *mentoringv1alpha1.Programme, timeline planner.Timeline, stage s
 		MatchRatePercent: p.Status.MatchRatePercent, AverageScore: p.Status.AverageScore,
 	}
 	var out []webhook.Event
-	if t := p.Status.LastMatchTime; t != nil {
-		out = append(out, webhook.NewEvent(obj, webhook.ProgrammeMatched, t.UTC().Format(time.RFC3339), t.Time, data))
+	if p.Status.LastMatchDigest != "" {
+		out = append(out, webhook.NewEvent(obj, webhook.ProgrammeMatched, p.Status.LastMatchDigest, p.Status.LastMatchTime.Time, data))
 	}
 	if stage == mentoringv1alpha1.ReasonCompleted {
 		out = append(out, webhook.NewEvent(obj, webhook.ProgrammeCompleted, "", timeline.End, data))
 	}
 	return out
-}
-
-// lastChange is when the programme's pairings last changed: the latest creation or end among them, as
-// the API server recorded it. Read from the pairings themselves, it is the same in every pass and after
-// every restart, and so is the id of the programme.matched event it dates.
-func lastChange(pairings []mentoringv1alpha1.Pairing) time.Time {
-	var last time.Time
-	for _, p := range pairings {
-		last = timing.Later(last, p.CreationTimestamp.Time)
-		if p.Status.Ended != nil {
-			last = timing.Later(last, p.Status.Ended.Time.Time)
-		}
-	}
-	return last
 }
 
 // isCompleted reports whether the programme's Ready condition already says Completed.

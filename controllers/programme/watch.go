@@ -19,8 +19,9 @@ import (
 // memberEvents enqueues a programme when one of its participants or pairings changes. Three kinds of
 // change matter, each handled its own way:
 //   - a change by a person (a member created, deleted, or its spec changed, or a pairing ending that
-//     the programme did not end): it is recorded in the programme's burst; the first of a burst is
-//     matched at once, later ones once the burst settles;
+//     the programme did not end): it is recorded in the programme's burst; the programme at once says
+//     it is not current, and matches the change when it has stayed alone for a moment, or a burst of
+//     changes once it settles;
 //   - the programme's own writes (the pairings a pass created or ended) showing in the cache: they
 //     satisfy the pass's expectations;
 //   - progress the programme sums up (a pairing reconciled, a delivery's outcome, a calendar's
@@ -87,10 +88,16 @@ func (r *Reconciler) updated(before, after client.Object) change {
 
 func (r *Reconciler) enqueue(obj client.Object, c change, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 	request := reconcile.Request{NamespacedName: programmeOf(obj)}
-	switch {
-	case c == byPerson && r.bursts.changed(request.NamespacedName):
-		q.Add(request)
-	case c != unrelated:
+	switch c {
+	case byPerson:
+		// The first change of a burst at once, so that the programme says it is not current; then when
+		// the burst may have settled.
+		wait, opened := r.bursts.changed(request.NamespacedName)
+		if opened {
+			q.Add(request)
+		}
+		q.AddAfter(request, max(wait, 0))
+	case progress:
 		q.AddAfter(request, quiet)
 	}
 }

@@ -11,10 +11,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/testenv"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
@@ -121,7 +121,7 @@ func icalProperty(content, name string) string {
 }
 
 func eventUID(p *mentoringv1alpha1.Pairing) string {
-	return string(p.UID) + "@mentoring.reverse-mentoring.dev"
+	return calendar.EventUID(p.Namespace + "/" + p.Spec.ProgrammeRef.Name + "/" + p.Name)
 }
 
 // records gathers the delivery records of the programme, its pairings and its participants.
@@ -525,29 +525,35 @@ type expected struct{ object, event, id string }
 // discriminator), so a missing id is an event that was never delivered, whatever status says.
 func expectedEvents(s *state) []expected {
 	var out []expected
-	add := func(object string, uid types.UID, t webhook.EventType, discriminator string) {
-		out = append(out, expected{object, string(t), webhook.ID(string(uid), t, discriminator)})
+	add := func(object string, kind webhook.Kind, name string, t webhook.EventType, discriminator string) {
+		identity := s.programme.Namespace + "/" + s.programme.Name + "/" + string(kind) + "/" + name
+		out = append(out, expected{object, string(t), webhook.ID(identity, t, discriminator)})
 	}
+	ended := map[string][]string{}
 	for _, p := range s.pairings {
-		add("pairing "+p.Name, p.UID, webhook.PairingProposed, "")
+		add("pairing "+p.Name, webhook.KindPairing, p.Name, webhook.PairingProposed, "")
 		if p.Status.Ended != nil {
-			add("pairing "+p.Name, p.UID, webhook.PairingEnded, string(p.Status.Ended.Reason))
+			add("pairing "+p.Name, webhook.KindPairing, p.Name, webhook.PairingEnded, string(p.Status.Ended.Reason))
+			ended[p.Spec.MentorRef.Name] = append(ended[p.Spec.MentorRef.Name], p.Name)
+			ended[p.Spec.MenteeRef.Name] = append(ended[p.Spec.MenteeRef.Name], p.Name)
 			continue
 		}
-		add("pairing "+p.Name, p.UID, webhook.PairingActivated, "")
+		add("pairing "+p.Name, webhook.KindPairing, p.Name, webhook.PairingActivated, "")
 		if m := p.Status.Meeting; m != nil && m.NextMeeting != nil {
-			add("pairing "+p.Name, p.UID, webhook.PairingMeetingScheduled,
+			add("pairing "+p.Name, webhook.KindPairing, p.Name, webhook.PairingMeetingScheduled,
 				fmt.Sprintf("%s/%s/%s/%d/%s", m.Weekday, m.Start, m.TimeZone, m.DurationMinutes, m.RecurrenceRule))
 		}
 	}
-	if t := s.programme.Status.LastMatchTime; t != nil {
-		add("programme "+s.programme.Name, s.programme.UID, webhook.ProgrammeMatched, t.UTC().Format(time.RFC3339))
+	if d := s.programme.Status.LastMatchDigest; d != "" {
+		add("programme "+s.programme.Name, webhook.KindProgramme, s.programme.Name, webhook.ProgrammeMatched, d)
 	} else if len(s.pairings) > 0 {
-		out = append(out, expected{"programme " + s.programme.Name + " (no lastMatchTime although it made pairings)", string(webhook.ProgrammeMatched), "none"})
+		out = append(out, expected{"programme " + s.programme.Name + " (no lastMatchDigest although it made pairings)", string(webhook.ProgrammeMatched), "none"})
 	}
 	for _, p := range s.participants {
 		if c := meta.FindStatusCondition(p.Status.Conditions, mentoringv1alpha1.MatchedCondition); c != nil && c.Status == metav1.ConditionFalse {
-			add("participant "+p.Name, p.UID, webhook.ParticipantUnmatched, c.Reason+"/"+c.LastTransitionTime.UTC().Format(time.RFC3339))
+			history := ended[p.Name]
+			slices.Sort(history)
+			add("participant "+p.Name, webhook.KindParticipant, p.Name, webhook.ParticipantUnmatched, c.Reason+"/"+strings.Join(history, ","))
 		}
 	}
 	return out

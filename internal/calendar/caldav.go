@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -152,25 +153,30 @@ func (c *CalDAV) etag(ctx context.Context, href string) (string, error) {
 
 // Find asks the server for events with the UID (a calendar-query REPORT) and keeps those whose UID
 // is exactly it, since the query matches substrings. With several, it returns the first by href.
-func (c *CalDAV) Find(ctx context.Context, uid string) (Ref, bool, error) {
+func (c *CalDAV) Find(ctx context.Context, uid string) (Stored, bool, error) {
 	resp, err := c.do(ctx, request{method: "REPORT", href: c.base.Path, depth: "1", body: uidQueryBody(uid)})
 	if err != nil {
-		return Ref{}, false, err
+		return Stored{}, false, err
 	}
 	found, err := resp.resources()
 	if err != nil {
-		return Ref{}, false, err
+		return Stored{}, false, err
 	}
-	var refs []Ref
+	var matches []Stored
 	for _, r := range found {
-		if uidOf(r.data) == escapeText(uid) {
-			refs = append(refs, Ref{Href: canonicalHref(r.href), ETag: r.etag})
+		props := eventProps(r.data)
+		if props["UID"] != escapeText(uid) {
+			continue
 		}
+		stored := Stored{Ref: Ref{Href: canonicalHref(r.href), ETag: r.etag}, Hash: props[hashProperty]}
+		stored.Sequence, _ = strconv.Atoi(props["SEQUENCE"])
+		stored.Stamp, _ = time.Parse(utcLayout, props["DTSTAMP"])
+		matches = append(matches, stored)
 	}
-	if len(refs) == 0 {
-		return Ref{}, false, nil
+	if len(matches) == 0 {
+		return Stored{}, false, nil
 	}
-	return slices.MinFunc(refs, func(a, b Ref) int { return cmp.Compare(a.Href, b.Href) }), true, nil
+	return slices.MinFunc(matches, func(a, b Stored) int { return cmp.Compare(a.Href, b.Href) }), true, nil
 }
 
 // Delete removes the event, with If-Match when its ETag is known. A missing event is already gone.

@@ -126,10 +126,14 @@ func TestCalDAVKeepsOneSeriesInRadicale(t *testing.T) {
 		t.Fatalf("Put with a stale ETag: err = %v, want ErrConflict", err)
 	}
 
-	// The status is lost: Find gives back the same event, and nothing was duplicated.
+	// The status is lost: Find gives back the same event, with the sequence, stamp and content hash it
+	// was written with, and nothing was duplicated.
 	found, ok, err := dav.Find(ctx, ev.UID)
-	if err != nil || !ok || found.Href != updated.Href || found.ETag != updated.ETag {
+	if err != nil || !ok || found.Ref != updated {
 		t.Fatalf("Find = %+v, %v, %v; want %+v", found, ok, err, updated)
+	}
+	if found.Sequence != 1 || !found.Stamp.Equal(changed.Stamp) || found.Hash != changed.Hash() {
+		t.Fatalf("Find = %+v; want sequence 1, stamp %v and hash %s", found, changed.Stamp, changed.Hash())
 	}
 	if n := storedEvents(t, collection); n != 1 {
 		t.Fatalf("the collection holds %d events, want 1", n)
@@ -141,11 +145,11 @@ func TestCalDAVKeepsOneSeriesInRadicale(t *testing.T) {
 
 	// The pairing ends: the series is cancelled, then deleted (If-Match), and stays gone.
 	changed.Cancelled, changed.Sequence = true, 2
-	cancelled, err := dav.Put(ctx, changed, found)
+	cancelled, err := dav.Put(ctx, changed, found.Ref)
 	if err != nil {
 		t.Fatalf("Put(cancelled): %v", err)
 	}
-	if err := dav.Delete(ctx, found); !errors.Is(err, ErrConflict) {
+	if err := dav.Delete(ctx, found.Ref); !errors.Is(err, ErrConflict) {
 		t.Fatalf("Delete with a stale ETag: err = %v, want ErrConflict", err)
 	}
 	if err := dav.Delete(ctx, cancelled); err != nil {

@@ -196,14 +196,16 @@ func TestCanonicalHref(t *testing.T) {
 	}
 }
 
-func TestUIDOf(t *testing.T) {
+func TestEventPropsReadsTheFirstEventOnly(t *testing.T) {
 	data := "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:X\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nDTSTART:20270101T000000Z\r\n" +
-		"UID:abc@mentoring.reverse-\r\n mentoring.dev\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-	if got := uidOf(data); got != "abc@mentoring.reverse-mentoring.dev" {
-		t.Fatalf("uidOf = %q", got)
+		"UID:abc@mentoring.reverse-\r\n mentoring.dev\r\nsequence:3\r\nX-MENTORING-HASH;X-P=1:f00\r\nEND:VEVENT\r\n" +
+		"BEGIN:VEVENT\r\nUID:second\r\nSEQUENCE:9\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	got := eventProps(data)
+	if got["UID"] != "abc@mentoring.reverse-mentoring.dev" || got["SEQUENCE"] != "3" || got[hashProperty] != "f00" || len(got) != 3 {
+		t.Fatalf("eventProps = %q", got)
 	}
-	if got := uidOf("BEGIN:VCALENDAR\nEND:VCALENDAR\n"); got != "" {
-		t.Fatalf("uidOf(no event) = %q", got)
+	if got := eventProps("BEGIN:VCALENDAR\nEND:VCALENDAR\n"); len(got) != 0 {
+		t.Fatalf("eventProps(no event) = %q", got)
 	}
 }
 
@@ -225,8 +227,9 @@ func TestPutAsksForTheETagWhenTheServerGivesNone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref, err := dav.Put(t.Context(), validEvent(t), Ref{})
-	if err != nil || ref.ETag != `"v1"` || ref.Href != "/cal/valid@mentoring.reverse-mentoring.dev.ics" {
+	ev := validEvent(t)
+	ref, err := dav.Put(t.Context(), ev, Ref{})
+	if err != nil || ref.ETag != `"v1"` || ref.Href != "/cal/"+ev.UID+".ics" {
 		t.Fatalf("Put = %+v, %v", ref, err)
 	}
 	if want := []string{"PUT *", "PROPFIND "}; !slices.Equal(methods, want) {

@@ -86,9 +86,11 @@ func (r response) resources() ([]resource, error) {
 	return out, nil
 }
 
-// uidOf returns the UID of the first VEVENT of an iCalendar object, still escaped as TEXT, or "".
-func uidOf(data string) string {
+// eventProps returns the properties of the first VEVENT of an iCalendar object that the operator reads
+// back (UID, SEQUENCE, DTSTAMP and X-MENTORING-HASH), by upper-case name, values still escaped as TEXT.
+func eventProps(data string) map[string]string {
 	unfolded := strings.NewReplacer("\r\n ", "", "\r\n\t", "", "\n ", "", "\n\t", "").Replace(data)
+	props := map[string]string{}
 	inEvent := false
 	for line := range strings.Lines(unfolded) {
 		line = strings.TrimRight(line, "\r\n")
@@ -97,9 +99,11 @@ func uidOf(data string) string {
 		switch {
 		case name == "BEGIN" && strings.EqualFold(value, "VEVENT"):
 			inEvent = true
-		case name == "UID" && inEvent:
-			return value
+		case name == "END" && strings.EqualFold(value, "VEVENT") && inEvent:
+			return props
+		case inEvent && (name == "UID" || name == "SEQUENCE" || name == "DTSTAMP" || name == hashProperty):
+			props[name] = value
 		}
 	}
-	return ""
+	return props
 }

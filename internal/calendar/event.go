@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"crypto/sha256"
+	"encoding/base32"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -22,7 +23,7 @@ type Contact struct {
 
 // Event is a pair's meeting series as it is written to calendars.
 type Event struct {
-	// UID identifies the series in every calendar: EventUID of the Pairing's UID.
+	// UID identifies the series in every calendar: EventUID of the pairing's declared identity.
 	UID string
 	// Sequence is raised on every change of the content, so calendar programs take the new version.
 	Sequence int
@@ -41,8 +42,17 @@ type Event struct {
 	Cancelled bool
 }
 
-// EventUID is the iCalendar UID of a pairing's meeting series, derived from the Pairing's UID.
-func EventUID(pairingUID string) string { return pairingUID + "@mentoring.reverse-mentoring.dev" }
+// EventUID is the iCalendar UID of a pairing's meeting series, derived from the pairing's declared
+// identity (its namespace, programme and name), never from anything a cluster assigns: a cluster
+// rebuilt from the same manifests finds and updates the series it wrote before instead of adding a
+// second one. The identity is hashed, so no name reaches the calendar through the UID.
+func EventUID(identity string) string {
+	sum := sha256.Sum256([]byte(identity))
+	return "pairing-" + uidEncoding.EncodeToString(sum[:])[:26] + "@mentoring.reverse-mentoring.dev"
+}
+
+// uidEncoding writes UIDs in lower-case base32 without padding.
+var uidEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
 // Hash is a hex SHA-256 of what the event says, leaving out Sequence and Stamp: when it changes,
 // raise the sequence, take a new stamp and write the event again.

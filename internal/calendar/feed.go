@@ -3,6 +3,7 @@ package calendar
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -33,6 +34,18 @@ func NewToken() string {
 }
 
 const tokenBytes = 32
+
+// MinFeedKeyBytes is the shortest key DerivedToken accepts.
+const MinFeedKeyBytes = 32
+
+// DerivedToken is the feed token of the participant with the given declared identity under a
+// programme's feed key: an HMAC-SHA-256 of the identity, as long as a random token. The same key and
+// identity give the same token on any cluster, so subscriptions survive a cluster rebuilt from Git.
+func DerivedToken(key []byte, identity string) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(identity))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:tokenBytes])
+}
 
 // TokenEqual compares two tokens in constant time.
 func TokenEqual(a, b string) bool { return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1 }

@@ -21,10 +21,14 @@ func Encode(ev Event) ([]byte, error) {
 	if err := ev.validate(); err != nil {
 		return nil, err
 	}
-	var w contentWriter
+	w := contentWriter{hashed: true}
 	w.calendar(nil, []Event{ev})
 	return w.Bytes(), nil
 }
+
+// hashProperty carries, in a stored event, the hash of its content (Event.Hash), so that the operator
+// can tell when it finds the series again whether it is the one it would write.
+const hashProperty = "X-MENTORING-HASH"
 
 // Method is an iTIP method (RFC 5546): what a calendar object sent by email asks its recipient to do.
 type Method string
@@ -127,6 +131,9 @@ func (w *contentWriter) event(ev Event) {
 		status = "CANCELLED"
 	}
 	w.prop("STATUS", status)
+	if w.hashed {
+		w.prop(hashProperty, ev.Hash())
+	}
 	w.prop("END", "VEVENT")
 }
 

@@ -11,6 +11,8 @@ type contentWriter struct {
 	bytes.Buffer
 	// rsvp asks attendees to reply, as an invitation does (iTIP REQUEST).
 	rsvp bool
+	// hashed writes the content's hash into each event, as a stored event carries it.
+	hashed bool
 }
 
 // maxLineOctets is the longest a content line may be, without its CRLF (RFC 5545 section 3.1).

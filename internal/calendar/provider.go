@@ -3,6 +3,7 @@ package calendar
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // Provider is a calendar service that holds the meeting series: CalDAV today, others (Google
@@ -16,8 +17,9 @@ type Provider interface {
 	// one with its UID exists already; otherwise it replaces the event at known, only if it is still
 	// the version known.ETag names (ErrConflict if not). It returns where the event now is.
 	Put(ctx context.Context, ev Event, known Ref) (Ref, error)
-	// Find looks the event up by its UID, for when its Ref was lost; false when there is none.
-	Find(ctx context.Context, uid string) (Ref, bool, error)
+	// Find looks the event up by its UID, for when its Ref was lost (a restart without status, a
+	// cluster rebuilt from Git); false when there is none.
+	Find(ctx context.Context, uid string) (Stored, bool, error)
 	// Delete removes the event, only if it is still the version ref.ETag names when that is set.
 	// An event that is already gone is not an error.
 	Delete(ctx context.Context, ref Ref) error
@@ -29,6 +31,18 @@ type Ref struct {
 	Href string
 	// ETag is the version last written or read; empty when unknown.
 	ETag string
+}
+
+// Stored is an event as a provider holds it: where, which version, and what the operator wrote into
+// it, so that a series found again can be adopted as it is or updated with the next sequence.
+type Stored struct {
+	Ref
+	// Sequence and Stamp of the stored version.
+	Sequence int
+	Stamp    time.Time
+	// Hash of the stored content (Event.Hash); empty when the event was not written by this version of
+	// the operator.
+	Hash string
 }
 
 // IsZero reports whether the Ref names no event.

@@ -64,8 +64,19 @@ type Request struct {
 	Start time.Time
 	// End is the instant by which the last meeting must be over: the programme's end.
 	End time.Time
-	// Seed spreads pairs across the allowed hours: the Pairing's UID.
+	// Seed spreads pairs across the allowed hours: the pairing's declared identity.
 	Seed string
+	// Keep is the pair's current standing meeting, kept while every meeting at it still fits both
+	// people, so that a change elsewhere (or a new seed) does not move a meeting people already have in
+	// their calendars. Optional.
+	Keep *Standing
+}
+
+// Standing is a weekly meeting time on the anchor's clock.
+type Standing struct {
+	Weekday time.Weekday
+	// Start is "HH:MM".
+	Start string
 }
 
 // Slot is a pair's standing meeting.
@@ -96,12 +107,30 @@ func Choose(r Request) (Slot, error) {
 	if err := r.validate(); err != nil {
 		return Slot{}, err
 	}
+	if s, ok := r.Keep.slot(); ok {
+		if slot, ok := r.series(s); ok {
+			return slot, nil
+		}
+	}
 	for _, s := range rank(r.Seed, r.candidates()) {
 		if slot, ok := r.series(s); ok {
 			return slot, nil
 		}
 	}
 	return Slot{}, ErrNoCommonSlot
+}
+
+// slot is the standing meeting's slot of the anchor's week; false when there is none or its time is
+// not on a slot boundary.
+func (k *Standing) slot() (int, bool) {
+	if k == nil {
+		return 0, false
+	}
+	var hh, mm int
+	if _, err := fmt.Sscanf(k.Start, "%02d:%02d", &hh, &mm); err != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 || mm%weekly.SlotMinutes != 0 {
+		return 0, false
+	}
+	return weekly.SlotOfDay(k.Weekday) + (hh*60+mm)/weekly.SlotMinutes, true
 }
 
 // validate rejects requests that no slot could answer.

@@ -181,3 +181,30 @@ func TestChooseMovesFewPairsWhenAvailabilityShrinks(t *testing.T) {
 		t.Fatalf("%d of %d pairs moved", moved, pairs)
 	}
 }
+
+// A pair's current meeting is kept while it still fits, whatever the seed now prefers, and given up
+// when it no longer fits or is no meeting time at all.
+func TestChooseKeepsTheCurrentMeetingWhileItFits(t *testing.T) {
+	anchor, other := officePair(t)
+	for i := range 50 {
+		seed := fmt.Sprint("pair-", i)
+		request := newRequest(anchor, other, wholeYear, Weekly, 60, seed)
+		seeded, err := Choose(request)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, keep := range []Standing{{time.Tuesday, "14:00"}, {time.Friday, "16:00"}} {
+			request.Keep = &keep
+			kept, err := Choose(request)
+			if err != nil || kept.Weekday != keep.Weekday || kept.Start != keep.Start {
+				t.Fatalf("%s with %v kept = %s %s, %v; want it kept", seed, keep, kept.Weekday, kept.Start, err)
+			}
+		}
+		for _, gone := range []Standing{{time.Saturday, "10:00"}, {time.Tuesday, "16:30"}, {time.Tuesday, "14:10"}, {time.Tuesday, "noon"}} {
+			request.Keep = &gone
+			if got, err := Choose(request); err != nil || got.Weekday != seeded.Weekday || got.Start != seeded.Start {
+				t.Fatalf("%s with %v, which does not fit = %s %s, %v; want the seeded %s %s", seed, gone, got.Weekday, got.Start, err, seeded.Weekday, seeded.Start)
+			}
+		}
+	}
+}

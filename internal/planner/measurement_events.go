@@ -20,7 +20,7 @@ func pairingObject(p *mentoringv1alpha1.Pairing) webhook.Object {
 func CheckInDueEvent(p *mentoringv1alpha1.Pairing, r measure.Round) webhook.Event {
 	data := webhook.CheckInData{Programme: p.Spec.ProgrammeRef.Name, Pairing: p.Name, Mentor: p.Spec.MentorRef.Name,
 		Mentee: p.Spec.MenteeRef.Name, Round: r.Key, Kind: string(r.Kind), Opens: r.Opens.UTC(), Closes: r.Closes.UTC()}
-	return webhook.DeclaredEvent(pairingObject(p), webhook.CheckInDue, r.Key, r.Opens, data)
+	return webhook.NewEvent(pairingObject(p), webhook.CheckInDue, r.Key, r.Opens, data)
 }
 
 // AttentionEvent is the pairing.needs_attention event of a health, and false unless the health is
@@ -37,7 +37,7 @@ func AttentionEvent(p *mentoringv1alpha1.Pairing, h measure.Health, rounds []mea
 			at = r.Closes
 		}
 	}
-	return webhook.DeclaredEvent(pairingObject(p), webhook.PairingNeedsAttention, string(h.State)+"/"+string(h.Cause)+"/"+h.Round, at, data), true
+	return webhook.NewEvent(pairingObject(p), webhook.PairingNeedsAttention, string(h.State)+"/"+string(h.Cause)+"/"+h.Round, at, data), true
 }
 
 // FeedbackEvent is the feedback.submitted event of a round of the pairing: its answers as

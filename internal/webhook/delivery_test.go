@@ -41,7 +41,7 @@ func newOperator(t *testing.T, rcv testReceiver) *operator {
 		status: map[string][]Record{},
 	}
 	for _, e := range allEvents() {
-		op.events[e.Object.UID] = append(op.events[e.Object.UID], e)
+		op.events[e.Object.identity()] = append(op.events[e.Object.identity()], e)
 	}
 	return op
 }

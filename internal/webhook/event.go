@@ -39,10 +39,11 @@ func (k Kind) resource() string {
 	return strings.ToLower(string(k)) + "s"
 }
 
-// Object identifies the object an event is about.
+// Object identifies the object an event is about by what Git declares: its namespace, programme,
+// kind and name. Event ids derive from these, never from anything the cluster assigns (metadata.uid,
+// creation times), so that a cluster rebuilt from the same manifests names the same events the same
+// way and receivers recognise them.
 type Object struct {
-	// UID is the object's metadata.uid. It makes event ids unique and is never sent.
-	UID string
 	// Namespace of the object and its programme.
 	Namespace string
 	// Programme is the name of the programme the object belongs to (its own name for a Programme).
@@ -80,7 +81,7 @@ type Event struct {
 //     condition's lastTransitionTime).
 func NewEvent(obj Object, t EventType, discriminator string, at time.Time, data Payload) Event {
 	return Event{
-		ID:     ID(obj.UID, t, discriminator),
+		ID:     ID(obj.identity(), t, discriminator),
 		Type:   t,
 		Time:   at.UTC(),
 		Object: obj,
@@ -88,12 +89,18 @@ func NewEvent(obj Object, t EventType, discriminator string, at time.Time, data 
 	}
 }
 
+// identity is the object's declared identity, as event ids derive from it.
+func (o Object) identity() string {
+	return strings.Join([]string{o.Namespace, o.Programme, string(o.Kind), o.Name}, "/")
+}
+
 // idEncoding writes ids in lower-case base32 without padding.
 var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
-// ID is the stable id of the event of type t about the object with the given UID: "evt_" followed by 26
-// base32 characters (130 bits) of the SHA-256 of the three parts. It is 30 characters long.
-func ID(objectUID string, t EventType, discriminator string) string {
-	sum := sha256.Sum256([]byte(objectUID + "\x00" + string(t) + "\x00" + discriminator))
+// ID is the stable id of the event of type t about the object with the given identity, which is
+// "namespace/programme/Kind/name": "evt_" followed
+// by 26 base32 characters (130 bits) of the SHA-256 of the three parts. It is 30 characters long.
+func ID(identity string, t EventType, discriminator string) string {
+	sum := sha256.Sum256([]byte(identity + "\x00" + string(t) + "\x00" + discriminator))
 	return "evt_" + idEncoding.EncodeToString(sum[:])[:26]
 }

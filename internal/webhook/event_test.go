@@ -38,8 +38,8 @@ func TestNewEventDerivesItsIDAndUsesUTC(t *testing.T) {
 	obj := pairingObject()
 	at := time.Date(2027, 1, 11, 10, 0, 0, 0, time.FixedZone("CET", 3600))
 	e := NewEvent(obj, PairingEnded, "ParticipantLeft", at, pairingData())
-	if e.ID != ID(obj.UID, PairingEnded, "ParticipantLeft") {
-		t.Errorf("ID = %q, want ID(uid, type, discriminator)", e.ID)
+	if e.ID != ID(obj.identity(), PairingEnded, "ParticipantLeft") {
+		t.Errorf("ID = %q, want ID(identity, type, discriminator)", e.ID)
 	}
 	if e.Time.Location() != time.UTC || !e.Time.Equal(at) {
 		t.Errorf("Time = %v, want %v in UTC", e.Time, at)

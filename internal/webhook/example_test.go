@@ -27,7 +27,7 @@ func Example() {
 		panic(err)
 	}
 
-	pairing := webhook.Object{UID: "3f0c2b1e", Namespace: "hr", Programme: "spring", Kind: webhook.KindPairing, Name: "spring-abc123"}
+	pairing := webhook.Object{Namespace: "hr", Programme: "spring", Kind: webhook.KindPairing, Name: "spring-abc123"}
 	created := time.Date(2027, 1, 11, 9, 0, 0, 0, time.UTC)
 	data := webhook.PairingData{Programme: "spring", Pairing: "spring-abc123", Mentor: "p-017", Mentee: "p-004"}
 	events := []webhook.Event{webhook.NewEvent(pairing, webhook.PairingProposed, "", created, data)}
@@ -51,6 +51,6 @@ func Example() {
 	}
 	fmt.Println("pending:", pending)
 	// Output:
-	// hr pairing.proposed evt_r66pgdoeirnufjn7hxlhkyxqvb Delivered 1 HTTP 204
+	// hr pairing.proposed evt_yiqjzig36pbwcxtmi4ylayptoz Delivered 1 HTTP 204
 	// pending: false
 }

@@ -12,7 +12,7 @@ var t0 = time.Date(2027, 1, 11, 9, 0, 0, 0, time.UTC)
 const testSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 func pairingObject() Object {
-	return Object{UID: "3f0c2b1e-pairing", Namespace: "hr", Programme: "spring", Kind: KindPairing, Name: "spring-abc123"}
+	return Object{Namespace: "hr", Programme: "spring", Kind: KindPairing, Name: "spring-abc123"}
 }
 
 func pairingData() PairingData {
@@ -41,16 +41,16 @@ func pairingEvents() []Event {
 
 // allEvents holds one event of every type.
 func allEvents() []Event {
-	programme := Object{UID: "9d1-programme", Namespace: "hr", Programme: "spring", Kind: KindProgramme, Name: "spring"}
-	participant := Object{UID: "77a-participant", Namespace: "hr", Programme: "spring", Kind: KindParticipant, Name: "p-031"}
+	programme := Object{Namespace: "hr", Programme: "spring", Kind: KindProgramme, Name: "spring"}
+	participant := Object{Namespace: "hr", Programme: "spring", Kind: KindParticipant, Name: "p-031"}
 	counts := ProgrammeData{Programme: "spring", Participants: 40, Pairings: 17, Unmatched: 3, MatchRatePercent: 85, AverageScore: 74}
 	return append(pairingEvents(),
 		NewEvent(programme, ProgrammeMatched, "2027-01-04T08:00:00Z", t0.Add(-7*24*time.Hour), counts),
 		NewEvent(programme, ProgrammeCompleted, "", t0.Add(170*24*time.Hour), counts),
 		NewEvent(participant, ParticipantUnmatched, "NoSharedTopic/2027-01-04T08:00:00Z", t0.Add(-7*24*time.Hour),
 			ParticipantData{Programme: "spring", Participant: "p-031", Reason: "NoSharedTopic"}),
-		DeclaredEvent(pairingObject(), CheckInDue, "checkin-1", t0.Add(28*24*time.Hour), checkInData()),
-		DeclaredEvent(pairingObject(), PairingNeedsAttention, "NeedsAttention/NoMeetingsReported/checkin-2", t0.Add(56*24*time.Hour),
+		NewEvent(pairingObject(), CheckInDue, "checkin-1", t0.Add(28*24*time.Hour), checkInData()),
+		NewEvent(pairingObject(), PairingNeedsAttention, "NeedsAttention/NoMeetingsReported/checkin-2", t0.Add(56*24*time.Hour),
 			AttentionData{Programme: "spring", Pairing: "spring-abc123", Mentor: "p-017", Mentee: "p-004", Health: "NeedsAttention",
 				Cause: "NoMeetingsReported", Round: "checkin-2", Message: "No meeting was reported in the last two check-ins."}),
 	)

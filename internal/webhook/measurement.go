@@ -10,20 +10,11 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/measure"
 )
 
-// The events of a programme's check-ins and surveys. Their ids derive from what Git declares (the
-// namespace, programme, kind and name of the object) and the round, never from a cluster-assigned UID
-// or creation time, so a cluster rebuilt from Git sends the same ids for the same rounds.
-
-// DeclaredEvent is the event of type t about obj, with an id from obj's declared names and the
-// discriminator: the same on every pass, every restart and every cluster built from the same
-// manifests.
+// The events of a programme's check-ins and surveys, named as every event is (see NewEvent) with the
+// round as part of the discriminator:
 //   - checkin.due: the round's key;
 //   - pairing.needs_attention: the health, its cause and the round it rests on;
 //   - feedback.submitted: the round's key and each response's submission time.
-func DeclaredEvent(obj Object, t EventType, discriminator string, at time.Time, data Payload) Event {
-	identity := string(obj.Kind) + "/" + obj.Namespace + "/" + obj.Programme + "/" + obj.Name
-	return Event{ID: ID(identity, t, discriminator), Type: t, Time: at.UTC(), Object: obj, Data: data}
-}
 
 // IsChat is true for the formats that post to a shared channel.
 func (f Format) IsChat() bool { return f == Slack || f == Teams }
@@ -121,7 +112,7 @@ func FeedbackEvent(obj Object, data FeedbackData, responses []measure.Response) 
 			at = later(at, r.Submitted)
 		}
 	}
-	return DeclaredEvent(obj, FeedbackSubmitted, discriminator, at, data)
+	return NewEvent(obj, FeedbackSubmitted, discriminator, at, data)
 }
 
 func later(a, b time.Time) time.Time {

@@ -24,25 +24,26 @@ func responses() []measure.Response {
 	}
 }
 
-// TestDeclaredIDsIgnoreTheUID: the same declared object in a rebuilt cluster (a new UID) gets the
-// same ids; another pairing or round gets others.
-func TestDeclaredIDsIgnoreTheUID(t *testing.T) {
+// TestIDsComeFromDeclaredNames: the same declared object gets the same id whenever the event happened
+// (a rebuilt cluster dates it differently); another object, round or type gets another.
+func TestIDsComeFromDeclaredNames(t *testing.T) {
 	obj := pairingObject()
-	rebuilt := obj
-	rebuilt.UID = "a-new-uid-after-a-rebuild"
 	other := obj
 	other.Name = "spring-def456"
-	id := DeclaredEvent(obj, CheckInDue, "checkin-1", t0, checkInData()).ID
-	if got := DeclaredEvent(rebuilt, CheckInDue, "checkin-1", t0.Add(time.Hour), checkInData()).ID; got != id {
-		t.Errorf("id %s after a rebuild, want %s", got, id)
+	elsewhere := obj
+	elsewhere.Namespace = "sales"
+	id := NewEvent(obj, CheckInDue, "checkin-1", t0, checkInData()).ID
+	if got := NewEvent(obj, CheckInDue, "checkin-1", t0.Add(time.Hour), checkInData()).ID; got != id {
+		t.Errorf("id %s for the same round dated later, want %s", got, id)
 	}
 	for _, e := range []Event{
-		DeclaredEvent(other, CheckInDue, "checkin-1", t0, checkInData()),
-		DeclaredEvent(obj, CheckInDue, "checkin-2", t0, checkInData()),
-		DeclaredEvent(obj, PairingNeedsAttention, "checkin-1", t0, checkInData()),
+		NewEvent(other, CheckInDue, "checkin-1", t0, checkInData()),
+		NewEvent(elsewhere, CheckInDue, "checkin-1", t0, checkInData()),
+		NewEvent(obj, CheckInDue, "checkin-2", t0, checkInData()),
+		NewEvent(obj, PairingNeedsAttention, "checkin-1", t0, checkInData()),
 	} {
 		if e.ID == id {
-			t.Errorf("%s %s about %s shares id %s", e.Type, e.Data, e.Object.Name, id)
+			t.Errorf("%s %s about %s/%s shares id %s", e.Type, e.Data, e.Object.Namespace, e.Object.Name, id)
 		}
 	}
 }

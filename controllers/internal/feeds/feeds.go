@@ -52,32 +52,46 @@ type Secrets struct {
 	BaseURL string
 }
 
-// Ensure returns the participant's feed Secret and token hash, creating the Secret with a new token
-// when it does not exist.
-func (f Secrets) Ensure(ctx context.Context, c client.Client, p *mentoringv1alpha1.Participant) (*mentoringv1alpha1.LocalObjectReference, string, error) {
+// Ensure returns the participant's feed Secret and token hash. Without a key it creates the Secret
+// with a random token when it does not exist; with the programme's feed key the token is derived from
+// the key and the participant's declared identity, and the Secret is made to hold it.
+func (f Secrets) Ensure(ctx context.Context, c client.Client, p *mentoringv1alpha1.Participant, key []byte) (*mentoringv1alpha1.LocalObjectReference, string, error) {
 	ref := &mentoringv1alpha1.LocalObjectReference{Name: SecretName(p.Name)}
 	secret := &corev1.Secret{}
 	err := f.Reader.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: ref.Name}, secret)
-	switch {
-	case err == nil && len(secret.Data["token"]) > 0:
-		return ref, hashToken(string(secret.Data["token"])), nil
-	case err != nil && !apierrors.IsNotFound(err):
+	if err != nil && !apierrors.IsNotFound(err) {
 		return nil, "", err
 	}
-	token := calendar.NewToken()
-	secret = &corev1.Secret{
+	exists, current := err == nil, string(secret.Data["token"])
+	token := current
+	switch {
+	case key != nil:
+		token = calendar.DerivedToken(key, p.Namespace+"/"+p.Name)
+	case current == "":
+		token = calendar.NewToken()
+	}
+	if exists && token == current {
+		return ref, hashToken(token), nil
+	}
+	desired := &corev1.Secret{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
 		ObjectMeta: metav1.ObjectMeta{Name: ref.Name, Namespace: p.Namespace},
 		Type:       corev1.SecretTypeOpaque,
-		StringData: map[string]string{"token": token, "url": strings.TrimSuffix(f.BaseURL, "/") + calendar.FeedPrefix + token + ".ics"},
+		Data:       map[string][]byte{"token": []byte(token), "url": []byte(strings.TrimSuffix(f.BaseURL, "/") + calendar.FeedPrefix + token + ".ics")},
 	}
-	if err := controllerutil.SetControllerReference(p, secret, c.Scheme()); err != nil {
+	if err := controllerutil.SetControllerReference(p, desired, c.Scheme()); err != nil {
 		return nil, "", err
 	}
-	if err := c.Create(ctx, secret); err != nil {
+	if exists {
+		desired.ResourceVersion = secret.ResourceVersion
+		err = c.Update(ctx, desired)
+	} else {
+		err = c.Create(ctx, desired)
+	}
+	if err != nil {
 		return nil, "", err
 	}
-	log.FromContext(ctx).Info("Created a calendar feed Secret")
+	log.FromContext(ctx).Info("Wrote a calendar feed Secret")
 	return ref, hashToken(token), nil
 }
 

@@ -23,9 +23,16 @@ type Pair struct {
 	Mentor, Mentee *mentoringv1alpha1.Participant
 }
 
+// Identity is what Git declares of the pairing: its namespace, programme and name. The series' UID and
+// the seed that spreads meeting times derive from it, never from the pairing's metadata.uid, so that a
+// cluster rebuilt from the same manifests gives every pair the same meeting and finds its series.
+func (p Pair) Identity() string {
+	return p.Pairing.Namespace + "/" + p.Pairing.Spec.ProgrammeRef.Name + "/" + p.Pairing.Name
+}
+
 // Slot chooses the pair's standing meeting: a weekly slot in the mentor's zone inside both people's
 // availability for every meeting from the later of the programme's start and the pairing's creation
-// until the programme's end.
+// until the programme's end. The meeting the pairing has keeps its time while it still fits.
 func (p Pair) Slot() (calendar.Slot, error) {
 	person := func(participant *mentoringv1alpha1.Participant) calendar.Person {
 		zone, _ := zones.Load(string(participant.Spec.Timezone))
@@ -38,8 +45,23 @@ func (p Pair) Slot() (calendar.Slot, error) {
 		DurationMinutes: planner.MeetingMinutes(p.Programme),
 		Start:           timing.Later(p.Timeline.Start, p.Pairing.CreationTimestamp.Time),
 		End:             p.Timeline.End,
-		Seed:            string(p.Pairing.UID),
+		Seed:            p.Identity(),
+		Keep:            p.standing(),
 	})
+}
+
+// standing is the pairing's current meeting time, when it is on the mentor's clock.
+func (p Pair) standing() *calendar.Standing {
+	m := p.Pairing.Status.Meeting
+	if m == nil || m.TimeZone != p.Mentor.Spec.Timezone {
+		return nil
+	}
+	for day := time.Sunday; day <= time.Saturday; day++ {
+		if day.String() == string(m.Weekday) {
+			return &calendar.Standing{Weekday: day, Start: m.Start}
+		}
+	}
+	return nil
 }
 
 // Status reports a slot and its next meeting after now, in UTC and in each person's zone.
@@ -73,7 +95,7 @@ func (p Pair) Event(slot calendar.Slot) calendar.Event {
 		organizer = calendar.Contact{Name: "Mentoring: " + p.Programme.Name, Email: string(c.Calendar.Organizer)}
 	}
 	return calendar.Event{
-		UID:         calendar.EventUID(string(p.Pairing.UID)),
+		UID:         calendar.EventUID(p.Identity()),
 		Slot:        slot,
 		Summary:     "Reverse mentoring: " + p.Programme.Name,
 		Description: fmt.Sprintf("%s\nTopics: %s.", p.Programme.Spec.Purpose, strings.Join(Topics(p.Pairing.Spec.Topics), ", ")),

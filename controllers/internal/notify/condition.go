@@ -11,9 +11,9 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
-// Object identifies an object as its events name it.
+// Object identifies an object as its events name it: by what Git declares of it.
 func Object(obj client.Object, kind webhook.Kind, programme string) webhook.Object {
-	return webhook.Object{UID: string(obj.GetUID()), Namespace: obj.GetNamespace(), Programme: programme, Kind: kind, Name: obj.GetName()}
+	return webhook.Object{Namespace: obj.GetNamespace(), Programme: programme, Kind: kind, Name: obj.GetName()}
 }
 
 // Condition sums up an object's deliveries as its Notified condition: True when every event reached
