@@ -214,4 +214,3 @@ func TestSeriesOfTheUIDSchemeBeforeAreReplacedOnceWithoutMoving(t *testing.T) {
 		}
 	}).Should(Succeed())
 }
-
