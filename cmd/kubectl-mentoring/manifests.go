@@ -54,6 +54,8 @@ type manifests struct {
 	// sources finds where each object was read, by kind and name.
 	sources map[[2]string]source
 	errs    []error
+	// crdChecks checks the objects read against the CRDs, in the background (validate.go).
+	crdChecks *crdChecks
 }
 
 // addFileFlag adds the repeatable -f flag of the offline commands.
@@ -69,12 +71,14 @@ func addFileFlag(cmd *cobra.Command, paths *[]string) {
 // namespace: a name appears once per kind. Unknown fields, invalid values and references to
 // programmes missing from the input are errors naming the file, the document and the field.
 func readProgrammes(paths []string, stdin io.Reader) ([]programmeInput, error) {
-	m := &manifests{sources: map[[2]string]source{}}
+	m := &manifests{sources: map[[2]string]source{}, crdChecks: startCRDChecks()}
 	for _, path := range paths {
 		if err := m.readPath(path, stdin); err != nil {
+			m.crdChecks.wait()
 			return nil, err
 		}
 	}
+	m.errs = append(m.errs, m.crdChecks.wait()...)
 	groups := m.group()
 	if err := errors.Join(m.errs...); err != nil {
 		return nil, err
@@ -173,17 +177,17 @@ func (m *manifests) decode(src source, gvk schema.GroupVersionKind, data []byte)
 	switch gvk.Kind {
 	case "Programme":
 		var o mentoringv1alpha1.Programme
-		if m.decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validateProgramme(&o) }) {
+		if m.decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return checkProgramme(&o) }) {
 			m.programmes = append(m.programmes, o)
 		}
 	case "Participant":
 		var o mentoringv1alpha1.Participant
-		if m.decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validateParticipant(&o) }) {
+		if m.decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return checkParticipant(&o) }) {
 			m.participants = append(m.participants, o)
 		}
 	case "Pairing":
 		var o mentoringv1alpha1.Pairing
-		if m.decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validatePairing(&o) }) {
+		if m.decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return nil }) {
 			m.pairings = append(m.pairings, o)
 		}
 	default:
@@ -191,13 +195,14 @@ func (m *manifests) decode(src source, gvk schema.GroupVersionKind, data []byte)
 	}
 }
 
-// decodeStrict decodes data into obj, rejecting unknown and duplicate fields, validates it and records
-// where it was read; it reports whether obj is valid.
+// decodeStrict decodes data into obj, rejecting duplicate fields, validates it and records where it was
+// read; it reports whether obj is valid. Unknown fields, types and the rest of the CRDs' rules are
+// checked in the background (crdChecks).
 func (m *manifests) decodeStrict(src source, kind string, data []byte, obj metav1.Object, validate func() field.ErrorList) bool {
-	strict, err := sigsjson.UnmarshalStrict(data, obj, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
+	strict, err := sigsjson.UnmarshalStrict(data, obj, sigsjson.DisallowDuplicateFields)
 	label := strings.TrimSpace(kind + " " + obj.GetName())
+	m.crdChecks.add(unchecked{src: src, label: label, data: data, decodeErr: err})
 	if err != nil {
-		m.errs = append(m.errs, fmt.Errorf("%s (%s): %w", src, label, err))
 		return false
 	}
 	problems := strict
