@@ -52,6 +52,6 @@ func newRootCommand() *cobra.Command {
 		},
 	}
 	cluster := newClusterFlags()
-	root.AddCommand(newPlanCommand(), newExplainCommand(), newStatusCommand(cluster), newApproveCommand(cluster))
+	root.AddCommand(newPlanCommand(cluster), newExplainCommand(), newStatusCommand(cluster), newApproveCommand(cluster), newImportCommand())
 	return root
 }

@@ -242,10 +242,42 @@ func (m *manifests) group() []programmeInput {
 			g.participants = append(g.participants, p)
 		}
 	}
+	roles := map[[2]string]mentoringv1alpha1.Role{} // by programme and participant
+	for _, p := range m.participants {
+		roles[[2]string{p.Spec.ProgrammeRef.Name, p.Name}] = p.Spec.Role
+	}
 	for _, p := range m.pairings {
 		if g := known("Pairing", p.Name, p.Spec.ProgrammeRef.Name); g != nil {
 			g.pairings = append(g.pairings, p)
+			m.checkPeople(&p, roles)
 		}
 	}
 	return groups
+}
+
+// checkPeople reports a pairing written by a person whose mentor or mentee is not a participant of its
+// programme in the input, or has the other role: the operator would leave such a pairing out of every
+// pass, so the plan must not look as though it were kept.
+func (m *manifests) checkPeople(p *mentoringv1alpha1.Pairing, roles map[[2]string]mentoringv1alpha1.Role) {
+	if p.Spec.MentorRef.Name == p.Spec.MenteeRef.Name {
+		return // the CRD's rule says what is wrong
+	}
+	for _, ref := range []struct {
+		field string
+		name  string
+		role  mentoringv1alpha1.Role
+	}{{"mentorRef", p.Spec.MentorRef.Name, mentoringv1alpha1.RoleMentor}, {"menteeRef", p.Spec.MenteeRef.Name, mentoringv1alpha1.RoleMentee}} {
+		path := field.NewPath("spec", ref.field, "name")
+		var problem *field.Error
+		switch role, ok := roles[[2]string{p.Spec.ProgrammeRef.Name, ref.name}]; {
+		case !ok:
+			problem = field.NotFound(path, ref.name)
+			problem.Detail = fmt.Sprintf("no Participant %q in programme %s in the input: add the participant, or remove this pairing", ref.name, p.Spec.ProgrammeRef.Name)
+		case role != ref.role:
+			problem = field.Invalid(path, ref.name, fmt.Sprintf("is a %s, not a %s", role, ref.role))
+		default:
+			continue
+		}
+		m.errs = append(m.errs, fmt.Errorf("%s (Pairing %s): %w", m.sources[[2]string{"Pairing", p.Name}], p.Name, problem))
+	}
 }

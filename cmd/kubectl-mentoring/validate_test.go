@@ -220,7 +220,7 @@ func TestPlanInputErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"plan"},                                                      // -f is required
 		{"plan", "-f", "/nonexistent/folder"},                         // missing path
-		{"plan", "-f", sample(), "-o", "wide"},                        // unknown format
+		{"plan", "-f", sample(), "-o", "widest"},                      // unknown format
 		{"plan", "-f", sample(), "--at", "tomorrow"},                  // bad instant
 		{"plan", "-f", filepath.Join(sample(), "kustomization.yaml")}, // no programme
 	} {
