@@ -409,7 +409,7 @@ func printProgrammePlan(w io.Writer, plan *planView, programme programmeSummary,
 // printSummary writes a programme's counts under a title, as kubectl describe does.
 func printSummary(w io.Writer, title string, s summaryView) error {
 	fmt.Fprintf(w, "\n%s:\n", title)
-	t := newTable(w, "  ", "Participants:", fmt.Sprintf("%d (%d mentors, %d mentees)", s.Participants, s.Mentors, s.Mentees))
+	t := newTable(w, "  ", "Participants:", fmt.Sprintf("%d (%s, %s)", s.Participants, count(s.Mentors, "mentor"), count(s.Mentees, "mentee")))
 	t.row("Pairings:", fmt.Sprintf("%d (%d new, %d ending)", s.Pairings, s.NewPairings, s.EndingPairings))
 	t.row("Unmatched:", fmt.Sprintf("%d (%d of %d eligible mentees)", s.UnmatchedParticipants, s.Unmatched, s.EligibleMentees))
 	t.row("Match rate:", fmt.Sprintf("%d%%", s.MatchRatePercent))
