@@ -9,10 +9,12 @@
 package crdvalidation
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -20,7 +22,6 @@ import (
 	apiextensionsinternal "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
-	"k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel"
 	structuraldefaulting "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
 	structurallisttype "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/listtype"
 	schemaobjectmeta "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/objectmeta"
@@ -30,7 +31,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	celconfig "k8s.io/apiserver/pkg/apis/cel"
 	"k8s.io/kube-openapi/pkg/validation/spec"
 	"k8s.io/kube-openapi/pkg/validation/strfmt"
 	"k8s.io/kube-openapi/pkg/validation/validate"
@@ -49,11 +49,10 @@ type kind struct {
 	// as the API server prunes them, for defaulting.
 	structural, defaults *structuralschema.Structural
 	schema               *createValidator
-	// The CEL rules are compiled on first use: a plan of Participants alone never compiles the
-	// Programme's rules. rules has those outside the items of lists; lists those of each list's items.
+	// The CEL rules are compiled on first use, by place (rules.go): a plan of Participants alone never
+	// compiles the Programme's rules.
 	celOnce sync.Once
-	rules   *cel.Validator
-	lists   []*itemRules
+	rules   []*placeRules
 }
 
 // New reads the CRDs in the files of fsys that match pattern (YAML, one CRD per file).
@@ -126,10 +125,12 @@ func (v *Validator) Validate(ctx context.Context, data []byte) (map[string]any, 
 	if err := utiljson.Unmarshal(data, &obj); err != nil {
 		return nil, field.ErrorList{field.Invalid(nil, field.OmitValueType{}, err.Error())}
 	}
-	return obj, v.validate(ctx, obj)
+	return obj, v.validate(ctx, obj, bytes.Contains(data, []byte("null")))
 }
 
-func (v *Validator) validate(ctx context.Context, obj map[string]any) field.ErrorList {
+// validate checks obj; hasNulls says whether it may hold null values, which are dropped where the schema
+// does not allow them, as the API server drops them.
+func (v *Validator) validate(ctx context.Context, obj map[string]any, hasNulls bool) field.ErrorList {
 	apiVersion, _ := obj["apiVersion"].(string)
 	kindName, _ := obj["kind"].(string)
 	gv, err := schema.ParseGroupVersion(apiVersion)
@@ -147,7 +148,9 @@ func (v *Validator) validate(ctx context.Context, obj map[string]any) field.Erro
 	for _, path := range unknown {
 		errs = append(errs, unknownField(k.structural, path))
 	}
-	structuraldefaulting.PruneNonNullableNullsWithoutDefaults(obj, k.structural)
+	if hasNulls {
+		structuraldefaulting.PruneNonNullableNullsWithoutDefaults(obj, k.structural)
+	}
 	structuraldefaulting.Default(obj, k.defaults)
 
 	// Validation, as on create.
@@ -157,12 +160,8 @@ func (v *Validator) validate(ctx context.Context, obj map[string]any) field.Erro
 		return append(errs, field.Invalid(nil, nil, "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"))
 	}
 	k.celOnce.Do(k.compile)
-	if k.rules != nil {
-		celErrs, _ := k.rules.Validate(ctx, nil, k.structural, obj, nil, celconfig.RuntimeCELCostBudget)
-		errs = append(errs, celErrs...)
-	}
-	for _, l := range k.lists {
-		errs = append(errs, l.validate(ctx, obj)...)
+	for _, p := range k.rules {
+		errs = append(errs, p.validate(ctx, obj)...)
 	}
 	return errs
 }
@@ -259,12 +258,12 @@ func schemaAt(s *structuralschema.Structural, path string) *structuralschema.Str
 
 // createValidator checks an object against the OpenAPI schema as the API server does on create, with
 // the same kube-openapi validators, but builds each field's validator once instead of for every object
-// (the API server's builds them all again for every request): that makes the check of a participant
-// three times faster. A field's path names its schema, so validators are kept by path.
+// (the API server's builds them all again for every request), and skips the values found valid before
+// at the same place (memo.go). A field's path names its schema, so validators are kept by path.
 type createValidator struct {
 	root       *validate.SchemaValidator
-	validators sync.Map // path → *validate.SchemaValidator
-	valid      sync.Map // list items found valid (items.go)
+	validators sync.Map // path → remembering
+	memos      sync.Map // place → *memo
 }
 
 func newCreateValidator(schema *spec.Schema) *createValidator {
@@ -279,18 +278,41 @@ func (v *createValidator) reuse(o *validate.SchemaValidatorOptions) {
 		return v.forPath(schema, root, path, formats)
 	}
 	o.NewValidatorForIndex = func(_ int, schema *spec.Schema, root any, path string, formats strfmt.Registry, _ ...validate.Option) validate.ValueValidator {
-		return knownValid{SchemaValidator: v.forPath(schema, root, path, formats), list: listPath(path), valid: &v.valid}
+		return v.forPath(schema, root, path, formats)
 	}
 }
 
-func (v *createValidator) forPath(schema *spec.Schema, root any, path string, formats strfmt.Registry) *validate.SchemaValidator {
+func (v *createValidator) forPath(schema *spec.Schema, root any, path string, formats strfmt.Registry) validate.ValueValidator {
 	if known, ok := v.validators.Load(path); ok {
-		return known.(*validate.SchemaValidator)
+		return known.(remembering)
 	}
-	made, _ := v.validators.LoadOrStore(path, validate.NewSchemaValidator(schema, root, path, formats, v.reuse))
-	return made.(*validate.SchemaValidator)
+	m, _ := v.memos.LoadOrStore(place(path), &memo{})
+	made, _ := v.validators.LoadOrStore(path, remembering{validate.NewSchemaValidator(schema, root, path, formats, v.reuse), m.(*memo)})
+	return made.(remembering)
 }
 
 func (v *createValidator) Validate(obj any, _ ...apiservervalidation.ValidationOption) *validate.Result {
 	return v.root.Validate(obj)
+}
+
+// remembering is a field's or an item's validator that skips the values found valid before.
+type remembering struct {
+	*validate.SchemaValidator
+	*memo
+}
+
+func (v remembering) Validate(data any) *validate.Result {
+	key, remember := v.key(data)
+	if remember && v.known(key) {
+		return &validate.Result{}
+	}
+	result := v.SchemaValidator.Validate(data)
+	if remember && result.IsValid() {
+		v.remember(key)
+	}
+	return result
+}
+
+func (v remembering) Applies(source any, kind reflect.Kind) bool {
+	return v.SchemaValidator.Applies(source, kind)
 }

@@ -153,3 +153,26 @@ func BenchmarkValidate(b *testing.B) {
 		}
 	}
 }
+
+// Values found valid are remembered by their place; an invalid value is never remembered, and its
+// error names its own place, whatever was checked before.
+func TestRememberedValues(t *testing.T) {
+	v := validator(t)
+	for range 100 {
+		if _, errs := v.Validate(context.Background(), object(t, mentor)); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+	}
+	twoWindows := strings.Replace(mentor, `      end: "17:00"`, `      end: "17:00"`+"\n    - days: [Friday]\n      start: \"12:00\"\n      end: \"09:00\"", 1)
+	for range 2 {
+		_, errs := v.Validate(context.Background(), object(t, twoWindows))
+		if len(errs) != 1 || errs[0].Field != "spec.availability[1]" {
+			t.Errorf("errors %v, want one about spec.availability[1]", errs)
+		}
+	}
+	// A null where the schema allows none is dropped, as the API server drops it.
+	obj, errs := v.Validate(context.Background(), object(t, strings.Replace(mentor, "  seniority: 3\n", "  seniority: 3\n  department: null\n", 1)))
+	if _, present := obj["spec"].(map[string]any)["department"]; len(errs) > 0 || present {
+		t.Errorf("a null department: errors %v, kept %v", errs, present)
+	}
+}
