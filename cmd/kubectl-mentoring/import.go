@@ -29,7 +29,8 @@ func newImportCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import ROSTER --dir DIR",
 		Short: "Turn a spreadsheet of people (CSV or XLSX) into Participant manifests, one file per person",
-		Long: "import reads the spreadsheet of a programme's people, as HR exports it, and writes a Participant\n" +
+		Long: "import reads the spreadsheet of a programme's people, as HR exports it (a .csv or .xlsx file, or -\n" +
+			"for CSV on standard input), and writes a Participant\n" +
 			"manifest per person into DIR/participants/ and their list into DIR/kustomization.yaml: the layout\n" +
 			"of docs/gitops.md. Participants are named after their employee ids (e1042), or a hash of their\n" +
 			"email for people without one, so names carry no one's name.\n\n" +

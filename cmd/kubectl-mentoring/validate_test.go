@@ -135,6 +135,9 @@ var invalidCases = []invalidCase{
 		document: 1, want: []string{"spec.integrations.webhooks[0]: Invalid value", "StandardWebhooks and CloudEvents webhooks need signingSecretRef"}},
 	{name: "calendar without CalDAV or feed", programme: [2]string{"  topics: [ai]\n", "  topics: [ai]\n  integrations:\n    calendar: {organizer: office@example.org}\n"},
 		document: 1, want: []string{"spec.integrations.calendar: Invalid value", "calendar needs caldav, feed: true, or both"}},
+	{name: "every matching weight zero", programme: [2]string{"  topics: [ai]\n", "  topics: [ai]\n  matching:\n" +
+		"    weights: {topicFit: 0, availability: 0, crossDepartment: 0, seniorityGap: 0}\n"},
+		document: 1, want: []string{"spec.matching.weights: Invalid value", "at least one matching weight must be above zero"}},
 	{name: "pairing of a person with themselves", extra: "apiVersion: mentoring.reverse-mentoring.dev/v1alpha1\nkind: Pairing\n" +
 		"metadata: {name: self}\nspec: {programmeRef: {name: pilot}, mentorRef: {name: amara}, menteeRef: {name: amara}}\n",
 		document: 3, want: []string{"Pairing self", "spec: Invalid value", "mentorRef and menteeRef must name different participants"}},
@@ -209,11 +212,16 @@ func TestOfflineValidationAgreesWithTheAPIServer(t *testing.T) {
 }
 
 func TestPlanValidManifestsPass(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "pilot.yaml")
-	if err := os.WriteFile(file, []byte(validProgramme+"---\n"+validMentor), 0o644); err != nil {
-		t.Fatal(err)
+	// One weight zero: the CRD's defaults give the others before its rule adds them up, as the API
+	// server's do.
+	programme := strings.Replace(validProgramme, "  topics: [ai]\n", "  topics: [ai]\n  matching:\n    weights: {topicFit: 0}\n", 1)
+	for _, manifests := range []string{validProgramme + "---\n" + validMentor, programme + "---\n" + validMentor} {
+		file := filepath.Join(t.TempDir(), "pilot.yaml")
+		if err := os.WriteFile(file, []byte(manifests), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mustRun(t, "plan", "-f", file)
 	}
-	mustRun(t, "plan", "-f", file)
 }
 
 func TestPlanInputErrors(t *testing.T) {
