@@ -28,6 +28,7 @@ import (
 	structuralpruning "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/pruning"
 	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
 	apimachineryvalidation "k8s.io/apimachinery/pkg/api/validation"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -170,9 +171,12 @@ func (v *Validator) validate(ctx context.Context, obj map[string]any, hasNulls b
 // usually leave to the overlay or to kubectl -n.
 func (k *kind) metadata(obj map[string]any) field.ErrorList {
 	path := field.NewPath("metadata")
-	meta, _, unknown, err := schemaobjectmeta.GetObjectMetaWithOptions(obj, schemaobjectmeta.ObjectMetaOptions{ReturnUnknownFieldPaths: true})
+	meta, found, unknown, err := schemaobjectmeta.GetObjectMetaWithOptions(obj, schemaobjectmeta.ObjectMetaOptions{ReturnUnknownFieldPaths: true})
 	if err != nil {
 		return field.ErrorList{field.Invalid(path, field.OmitValueType{}, err.Error())}
+	}
+	if !found {
+		meta = &metav1.ObjectMeta{} // an object without metadata: its name is missing
 	}
 	var errs field.ErrorList
 	for _, p := range unknown {

@@ -92,6 +92,9 @@ func TestInvalidObjects(t *testing.T) {
 			[]string{`metadata.name: Invalid value: "Amara": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`}},
 		{"name too long for a label", "name: amara", "name: amara-" + strings.Repeat("x", 60),
 			[]string{`<nil>: Invalid value: a participant's name has at most 63 characters: pairings carry it in a label`}},
+		{"no metadata (found by fuzzing)", "metadata:\n  name: amara\n", "",
+			[]string{"metadata.name: Required value: name or generateName is required",
+				"<nil>: Invalid value: null: some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"}},
 		{"kind", "kind: Participant", "kind: Participants",
 			[]string{`kind: Unsupported value: "Participants": supported values: "Pairing", "Participant", "Programme"`}},
 	}
