@@ -43,7 +43,7 @@ func newApproveCommand(cluster *clusterFlags) *cobra.Command {
 			if all {
 				var list mentoringv1alpha1.PairingList
 				if err := c.List(cmd.Context(), &list, client.InNamespace(namespace)); err != nil {
-					return err
+					return unreachable(err)
 				}
 				for _, p := range list.Items {
 					if approvable(&p, programme) {
@@ -60,7 +60,7 @@ func newApproveCommand(cluster *clusterFlags) *cobra.Command {
 				err := c.Get(cmd.Context(), client.ObjectKey{Namespace: namespace, Name: name}, &p)
 				switch {
 				case err != nil:
-					errs = append(errs, err)
+					errs = append(errs, unreachable(err))
 				case programme != "" && p.Spec.ProgrammeRef.Name != programme:
 					errs = append(errs, fmt.Errorf("pairing %s belongs to programme %s, not %s", name, p.Spec.ProgrammeRef.Name, programme))
 				case p.Status.Ended != nil:

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"net/url"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -82,4 +85,23 @@ func (f *clusterFlags) completePairings(programme *string) cobra.CompletionFunc 
 		}
 		return names, cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// unreachable turns an error about reaching the API server (refused, timed out, unknown host, bad
+// certificate) into one line that says where the plugin tried and what to check; other errors stay as
+// they are.
+func unreachable(err error) error {
+	var urlErr *url.Error
+	if !errors.As(err, &urlErr) {
+		return err
+	}
+	cause := urlErr.Err
+	for next := errors.Unwrap(cause); next != nil; next = errors.Unwrap(cause) {
+		cause = next
+	}
+	server := urlErr.URL
+	if u, parseErr := url.Parse(urlErr.URL); parseErr == nil {
+		server = u.Scheme + "://" + u.Host
+	}
+	return fmt.Errorf("cannot reach the Kubernetes API server at %s (%v): check --kubeconfig, --context or KUBECONFIG", server, cause)
 }

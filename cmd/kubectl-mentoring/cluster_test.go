@@ -247,7 +247,7 @@ func TestCompletion(t *testing.T) {
 			t.Errorf("%s completion does not name the plugin", shell)
 		}
 	}
-	if out := mustRun(t, "__complete", "plan", "-o", ""); !strings.HasPrefix(out, "table\njson\nyaml\n:4\n") {
+	if out := mustRun(t, "__complete", "plan", "-o", ""); !strings.HasPrefix(out, "table\nwide\njson\nyaml\n:4\n") {
 		t.Errorf("completion of -o: %q", out)
 	}
 

@@ -52,7 +52,7 @@ func newRootCommand() *cobra.Command {
 		},
 	}
 	cluster := newClusterFlags()
-	root.AddCommand(newPlanCommand(), newExplainCommand(), newStatusCommand(cluster), newApproveCommand(cluster))
-	root.AddCommand(newReportCommand(cluster))
+	root.AddCommand(newPlanCommand(cluster), newExplainCommand(), newStatusCommand(cluster), newApproveCommand(cluster), newImportCommand(),
+		newReportCommand(cluster))
 	return root
 }

@@ -210,30 +210,31 @@ func decode(src source, gvk schema.GroupVersionKind, data []byte) decoded {
 	switch gvk.Kind {
 	case "Programme":
 		var o mentoringv1alpha1.Programme
-		return decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validateProgramme(&o) })
+		return decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return checkProgramme(&o) })
 	case "Participant":
 		var o mentoringv1alpha1.Participant
-		return decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validateParticipant(&o) })
+		return decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return checkParticipant(&o) })
 	case "Pairing":
 		var o mentoringv1alpha1.Pairing
-		return decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return validatePairing(&o) })
+		return decodeStrict(src, gvk.Kind, data, &o, func() field.ErrorList { return nil })
 	}
 	return decoded{src: src, problems: []error{fmt.Errorf("%s: kind %q is not part of %s: use Programme, Participant or Pairing", src, gvk.Kind, gvk.GroupVersion())}}
 }
 
-// decodeStrict decodes data into obj, rejecting unknown and duplicate fields, and validates it.
-func decodeStrict(src source, kind string, data []byte, obj metav1.Object, validate func() field.ErrorList) decoded {
-	strict, err := sigsjson.UnmarshalStrict(data, obj, sigsjson.DisallowDuplicateFields, sigsjson.DisallowUnknownFields)
+// decodeStrict decodes data into obj, rejecting duplicate fields, checks it against the CRDs (unknown
+// fields, types and every rule, see validate.go) and makes the operator's own checks.
+func decodeStrict(src source, kind string, data []byte, obj metav1.Object, check func() field.ErrorList) decoded {
+	strict, err := sigsjson.UnmarshalStrict(data, obj, sigsjson.DisallowDuplicateFields)
 	d := decoded{src: src, kind: kind, label: strings.TrimSpace(kind + " " + obj.GetName())}
+	d.problems = crdProblems(src, d.label, data, err)
 	if err != nil {
-		d.problems = []error{fmt.Errorf("%s (%s): %w", src, d.label, err)}
 		return d
 	}
 	d.object = obj
 	for _, e := range strict {
 		d.problems = append(d.problems, fmt.Errorf("%s (%s): %w", src, d.label, e))
 	}
-	for _, e := range validate() {
+	for _, e := range check() {
 		d.problems = append(d.problems, fmt.Errorf("%s (%s): %w", src, d.label, e))
 	}
 	return d
@@ -288,10 +289,42 @@ func (m *manifests) group() []programmeInput {
 			g.participants = append(g.participants, p)
 		}
 	}
+	roles := map[[2]string]mentoringv1alpha1.Role{} // by programme and participant
+	for _, p := range m.participants {
+		roles[[2]string{p.Spec.ProgrammeRef.Name, p.Name}] = p.Spec.Role
+	}
 	for _, p := range m.pairings {
 		if g := known("Pairing", p.Name, p.Spec.ProgrammeRef.Name); g != nil {
 			g.pairings = append(g.pairings, p)
+			m.checkPeople(&p, roles)
 		}
 	}
 	return groups
+}
+
+// checkPeople reports a pairing written by a person whose mentor or mentee is not a participant of its
+// programme in the input, or has the other role: the operator would leave such a pairing out of every
+// pass, so the plan must not look as though it were kept.
+func (m *manifests) checkPeople(p *mentoringv1alpha1.Pairing, roles map[[2]string]mentoringv1alpha1.Role) {
+	if p.Spec.MentorRef.Name == p.Spec.MenteeRef.Name {
+		return // the CRD's rule says what is wrong
+	}
+	for _, ref := range []struct {
+		field string
+		name  string
+		role  mentoringv1alpha1.Role
+	}{{"mentorRef", p.Spec.MentorRef.Name, mentoringv1alpha1.RoleMentor}, {"menteeRef", p.Spec.MenteeRef.Name, mentoringv1alpha1.RoleMentee}} {
+		path := field.NewPath("spec", ref.field, "name")
+		var problem *field.Error
+		switch role, ok := roles[[2]string{p.Spec.ProgrammeRef.Name, ref.name}]; {
+		case !ok:
+			problem = field.NotFound(path, ref.name)
+			problem.Detail = fmt.Sprintf("no Participant %q in programme %s in the input: add the participant, or remove this pairing", ref.name, p.Spec.ProgrammeRef.Name)
+		case role != ref.role:
+			problem = field.Invalid(path, ref.name, fmt.Sprintf("is a %s, not a %s", role, ref.role))
+		default:
+			continue
+		}
+		m.errs = append(m.errs, fmt.Errorf("%s (Pairing %s): %w", m.sources[[2]string{"Pairing", p.Name}], p.Name, problem))
+	}
 }

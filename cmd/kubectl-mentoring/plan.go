@@ -16,11 +16,11 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
 )
 
-func newPlanCommand() *cobra.Command {
+func newPlanCommand(cluster *clusterFlags) *cobra.Command {
 	var (
 		paths, attributes []string
 		output, at        string
-		candidates        bool
+		candidates, live  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "plan -f PATH...",
@@ -28,12 +28,17 @@ func newPlanCommand() *cobra.Command {
 		Long: "plan reads Programme, Participant and Pairing manifests (other kinds are ignored) and runs the\n" +
 			"operator's own matching pass on each programme: the pairings it would create and keep, with\n" +
 			"their scores, the pairings it would end, and every unmatched participant with the reason.\n" +
-			"Invalid manifests fail with the file, the document and the field.",
+			"Manifests are checked against the operator's CRDs as the API server checks them; invalid ones\n" +
+			"fail with the file, the document and the field. With --live the plan starts from the pairings the\n" +
+			"cluster holds, as the operator does: keep, create and end.\n\n" +
+			"The table fits the terminal's width (or $COLUMNS); -o wide adds the pairings' names and each\n" +
+			"score's breakdown, and keeps every cell on one line.",
 		Example: "  kubectl mentoring plan -f config/samples/digital-leaders\n" +
+			"  kubectl mentoring plan -f programmes/digital-leaders --live -n mentoring\n" +
 			"  kustomize build overlays/prod | kubectl mentoring plan -f - -o json --candidates",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkOutput(output, formatTable, formatJSON, formatYAML); err != nil {
+			if err := checkOutput(output, formatTable, formatWide, formatJSON, formatYAML); err != nil {
 				return err
 			}
 			when, err := parseInstant(at)
@@ -47,21 +52,36 @@ func newPlanCommand() *cobra.Command {
 			if programmes, err = withSecretAttributes(programmes, attributes, cmd.ErrOrStderr()); err != nil {
 				return err
 			}
+			if live {
+				c, namespace, err := cluster.client(cmd.ErrOrStderr())
+				if err != nil {
+					return err
+				}
+				if err := withLivePairings(cmd.Context(), c, namespace, programmes); err != nil {
+					return err
+				}
+			}
 			plan, err := planProgrammes(programmes, when, candidates)
 			if err != nil {
 				return err
 			}
-			if output == formatTable {
-				return printPlan(cmd.OutOrStdout(), plan)
+			switch output {
+			case formatTable:
+				return printPlan(cmd.OutOrStdout(), plan, false, terminalWidth(cmd.OutOrStdout()))
+			case formatWide:
+				return printPlan(cmd.OutOrStdout(), plan, true, 0)
 			}
 			return printData(cmd.OutOrStdout(), output, plan)
 		},
 	}
 	addFileFlag(cmd, &paths)
-	addOutputFlag(cmd, &output, formatTable, formatJSON, formatYAML)
+	addOutputFlag(cmd, &output, formatTable, formatWide, formatJSON, formatYAML)
 	addAtFlag(cmd, &at)
 	cmd.Flags().BoolVar(&candidates, "candidates", false, "Also list every allowed pair and its score, ignoring capacity.")
 	addAttributesFlag(cmd, &attributes)
+	cmd.Flags().BoolVar(&live, "live", false, "Start from the pairings the cluster holds for the programmes (in -n, or the context's namespace):\n"+
+		"the plan then shows which pairings it keeps, creates and ends.")
+	cluster.AddFlags(cmd.Flags())
 	return cmd
 }
 
@@ -90,6 +110,9 @@ type pairingView struct {
 	// Pinned pairings were written by a person; Violation is the hard constraint one breaks.
 	Pinned    bool   `json:"pinned,omitempty"`
 	Violation string `json:"violation,omitempty"`
+	// AwaitingApproval is set under the programme's Manual approval for a pairing that will wait for
+	// spec.approved before it starts.
+	AwaitingApproval bool `json:"awaitingApproval,omitempty"`
 }
 
 type pointsView struct {
@@ -128,7 +151,8 @@ type programmeSummary struct {
 }
 
 // summaryView counts a plan. Unmatched counts the eligible mentees without a pair, as the Programme's
-// status does; the unmatched list also names mentors without a mentee and held participants.
+// status does; UnmatchedParticipants counts the unmatched list, which also names mentors without a
+// mentee and participants who cannot be matched.
 type summaryView struct {
 	Participants    int `json:"participants"`
 	Mentors         int `json:"mentors"`
@@ -139,8 +163,12 @@ type summaryView struct {
 	EligibleMentees int `json:"eligibleMentees"`
 	MatchedMentees  int `json:"matchedMentees"`
 	Unmatched       int `json:"unmatched"`
-	TotalScore      int `json:"totalScore"`
-	AverageScore    int `json:"averageScore"`
+	// UnmatchedParticipants is the length of the plan's unmatched list.
+	UnmatchedParticipants int `json:"unmatchedParticipants"`
+	// AwaitingApproval counts the pairings that will wait for approval (Manual approval).
+	AwaitingApproval int `json:"awaitingApproval,omitempty"`
+	TotalScore       int `json:"totalScore"`
+	AverageScore     int `json:"averageScore"`
 	// MatchRatePercent is matched out of eligible mentees.
 	MatchRatePercent int `json:"matchRatePercent"`
 	// TopicCoveragePercent is per programme; the totals of several programmes leave it out.
@@ -186,6 +214,11 @@ func planProgramme(view *planView, in programmeInput, now time.Time, candidates 
 		Unmatched: int(r.Summary.Unmatched), AverageScore: int(r.Summary.AverageScore),
 		MatchRatePercent: int(r.Summary.MatchRatePercent), TopicCoveragePercent: new(int(r.Summary.TopicCoveragePercent)),
 	}
+	existing := map[string]*mentoringv1alpha1.Pairing{}
+	for i := range in.pairings {
+		existing[in.pairings[i].Name] = &in.pairings[i]
+	}
+	manual := in.programme.Spec.Matching.Approval == mentoringv1alpha1.ApprovalManual
 	for _, p := range r.Match.Pairs {
 		if _, ends := r.Ends[p.Pairing]; ends {
 			continue
@@ -201,13 +234,12 @@ func planProgramme(view *planView, in programmeInput, now time.Time, candidates 
 		if p.Violation != nil {
 			v.Violation = string(p.Violation.Constraint) + ": " + p.Violation.Message
 		}
+		if v.AwaitingApproval = manual && (v.New || !existing[p.Pairing].Spec.Approved); v.AwaitingApproval {
+			s.AwaitingApproval++
+		}
 		view.Pairings = append(view.Pairings, v)
 		s.Pairings++
 		s.TotalScore += p.Score
-	}
-	existing := map[string]*mentoringv1alpha1.Pairing{}
-	for i := range in.pairings {
-		existing[in.pairings[i].Name] = &in.pairings[i]
 	}
 	for _, pairing := range slices.Sorted(maps.Keys(r.Ends)) {
 		end, spec := r.Ends[pairing], existing[pairing].Spec
@@ -218,6 +250,7 @@ func planProgramme(view *planView, in programmeInput, now time.Time, candidates 
 		view.Unmatched = append(view.Unmatched, unmatchedView{Programme: name, Name: u.Name, Role: string(u.Role),
 			Reason: u.Reason.Reason, Message: u.Message})
 	}
+	s.UnmatchedParticipants = len(r.Unmatched)
 	if candidates {
 		input, err := planner.Input(in.programme, in.participants, in.pairings, now)
 		if err != nil {
@@ -247,6 +280,8 @@ func totals(programmes []programmeSummary) summaryView {
 		t.EligibleMentees += s.EligibleMentees
 		t.MatchedMentees += s.MatchedMentees
 		t.Unmatched += s.Unmatched
+		t.UnmatchedParticipants += s.UnmatchedParticipants
+		t.AwaitingApproval += s.AwaitingApproval
 		t.TotalScore += s.TotalScore
 	}
 	t.AverageScore = roundDiv(t.TotalScore, t.Pairings)
@@ -262,9 +297,54 @@ func roundDiv(part, whole int) int {
 	return (2*part + whole) / (2 * whole)
 }
 
-func printPlan(w io.Writer, plan *planView) error {
-	t := newTable(w, "", "PROGRAMME", "PAIRING", "MENTOR", "MENTEE", "SCORE", "ACTION", "TOPICS", "BREAKDOWN")
+// printPlan writes the plan as tables that fit width (0 for no limit), one set per programme, each
+// under the programme's name when the plan holds several; wide adds the pairings' names and each
+// score's breakdown.
+func printPlan(w io.Writer, plan *planView, wide bool, width int) error {
+	several := len(plan.Programmes) > 1
+	for i, p := range plan.Programmes {
+		if several {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintf(w, "# Programme %s\n\n", p.Name)
+		}
+		if err := printProgrammePlan(w, plan, p, wide, width); err != nil {
+			return err
+		}
+	}
+	if several {
+		return printSummary(w, "All programmes", plan.Summary)
+	}
+	return nil
+}
+
+// printProgrammePlan writes one programme's tables and summary.
+func printProgrammePlan(w io.Writer, plan *planView, programme programmeSummary, wide bool, width int) error {
+	name := programme.Name
+	// section writes a table, after a blank line unless it is the first.
+	first := true
+	section := func(rows [][]string, header ...string) error {
+		if len(rows) == 0 && !first {
+			return nil
+		}
+		if !first {
+			fmt.Fprintln(w)
+		}
+		first = false
+		t := newTable(w, "", header...)
+		t.width = width
+		for _, r := range rows {
+			t.row(r...)
+		}
+		return t.flush()
+	}
+
+	var rows [][]string
 	for _, p := range plan.Pairings {
+		if p.Programme != name {
+			continue
+		}
 		action := "keep"
 		switch {
 		case p.New:
@@ -272,50 +352,84 @@ func printPlan(w io.Writer, plan *planView) error {
 		case p.Pinned:
 			action = "keep (pinned)"
 		}
-		t.row(p.Programme, p.Name, p.Mentor, p.Mentee, strconv.Itoa(p.Score), action, orNone(strings.Join(p.Topics, ",")), breakdown(p.Breakdown))
+		row := []string{p.Mentor, p.Mentee, strconv.Itoa(p.Score), action, orNone(strings.Join(p.Topics, ", "))}
+		if wide {
+			row = append(append([]string{p.Name}, row...), breakdown(p.Breakdown))
+		}
+		rows = append(rows, row)
 	}
-	if err := t.flush(); err != nil {
+	header := []string{"MENTOR", "MENTEE", "SCORE", "ACTION", "TOPICS"}
+	if wide {
+		header = append(append([]string{"PAIRING"}, header...), "BREAKDOWN")
+	}
+	if err := section(rows, header...); err != nil {
 		return err
 	}
-	if len(plan.Ends) > 0 {
-		fmt.Fprintln(w)
-		t = newTable(w, "", "PROGRAMME", "ENDING PAIRING", "MENTOR", "MENTEE", "REASON", "MESSAGE")
-		for _, e := range plan.Ends {
-			t.row(e.Programme, e.Name, e.Mentor, e.Mentee, e.Reason, e.Message)
-		}
-		if err := t.flush(); err != nil {
-			return err
+	rows = nil
+	for _, e := range plan.Ends {
+		if e.Programme == name {
+			rows = append(rows, []string{e.Name, e.Mentor, e.Mentee, e.Reason, e.Message})
 		}
 	}
-	if len(plan.Unmatched) > 0 {
-		fmt.Fprintln(w)
-		t = newTable(w, "", "PROGRAMME", "UNMATCHED", "ROLE", "REASON", "MESSAGE")
-		for _, u := range plan.Unmatched {
-			t.row(u.Programme, u.Name, u.Role, u.Reason, u.Message)
+	header = []string{"ENDING PAIRING", "MENTOR", "MENTEE", "REASON", "MESSAGE"}
+	if !wide {
+		// The mentor and mentee say which pairing ends; -o wide adds its name.
+		for i := range rows {
+			rows[i] = rows[i][1:]
 		}
-		if err := t.flush(); err != nil {
-			return err
+		header = []string{"ENDING MENTOR", "MENTEE", "REASON", "MESSAGE"}
+	}
+	if err := section(rows, header...); err != nil {
+		return err
+	}
+	rows = nil
+	for _, u := range plan.Unmatched {
+		if u.Programme == name {
+			rows = append(rows, []string{u.Name, u.Role, u.Reason, u.Message})
 		}
 	}
-	if len(plan.Candidates) > 0 {
-		fmt.Fprintln(w)
-		t = newTable(w, "", "PROGRAMME", "CANDIDATE MENTOR", "MENTEE", "SCORE")
-		for _, c := range plan.Candidates {
-			t.row(c.Programme, c.Mentor, c.Mentee, strconv.Itoa(c.Score))
-		}
-		if err := t.flush(); err != nil {
-			return err
+	if err := section(rows, "UNMATCHED", "ROLE", "REASON", "MESSAGE"); err != nil {
+		return err
+	}
+	rows = nil
+	for _, c := range plan.Candidates {
+		if c.Programme == name {
+			rows = append(rows, []string{c.Mentor, c.Mentee, strconv.Itoa(c.Score)})
 		}
 	}
-	fmt.Fprintln(w)
-	t = newTable(w, "", "PROGRAMME", "PARTICIPANTS", "MENTORS", "MENTEES", "PAIRINGS", "NEW", "ENDING", "UNMATCHED", "MATCH RATE", "AVG SCORE", "TOPIC COVERAGE")
-	for _, p := range plan.Programmes {
-		s := p.Summary
-		t.row(p.Name, strconv.Itoa(s.Participants), strconv.Itoa(s.Mentors), strconv.Itoa(s.Mentees), strconv.Itoa(s.Pairings),
-			strconv.Itoa(s.NewPairings), strconv.Itoa(s.EndingPairings), strconv.Itoa(s.Unmatched),
-			fmt.Sprintf("%d%%", s.MatchRatePercent), strconv.Itoa(s.AverageScore), fmt.Sprintf("%d%%", *s.TopicCoveragePercent))
+	if err := section(rows, "CANDIDATE MENTOR", "MENTEE", "SCORE"); err != nil {
+		return err
+	}
+	if err := printSummary(w, "Programme "+name, programme.Summary); err != nil {
+		return err
+	}
+	if n := programme.Summary.AwaitingApproval; n > 0 {
+		paragraph(w, "  ", width, fmt.Sprintf("%s will wait for approval before starting (matching.approval: Manual): "+
+			"once they exist, approve them with kubectl mentoring approve --all --programme %s.", count(n, "pairing"), name))
+	}
+	return nil
+}
+
+// printSummary writes a programme's counts under a title, as kubectl describe does.
+func printSummary(w io.Writer, title string, s summaryView) error {
+	fmt.Fprintf(w, "\n%s:\n", title)
+	t := newTable(w, "  ", "Participants:", fmt.Sprintf("%d (%s, %s)", s.Participants, count(s.Mentors, "mentor"), count(s.Mentees, "mentee")))
+	t.row("Pairings:", fmt.Sprintf("%d (%d new, %d ending)", s.Pairings, s.NewPairings, s.EndingPairings))
+	t.row("Unmatched:", fmt.Sprintf("%d (%d of %d eligible mentees)", s.UnmatchedParticipants, s.Unmatched, s.EligibleMentees))
+	t.row("Match rate:", fmt.Sprintf("%d%%", s.MatchRatePercent))
+	t.row("Average score:", strconv.Itoa(s.AverageScore))
+	if s.TopicCoveragePercent != nil {
+		t.row("Topic coverage:", fmt.Sprintf("%d%%", *s.TopicCoveragePercent))
 	}
 	return t.flush()
+}
+
+// count is "1 pairing" or "3 pairings".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // breakdown shows a score's points per criterion, such as "topicFit=52 availability=20".

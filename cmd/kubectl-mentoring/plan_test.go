@@ -170,32 +170,52 @@ func TestPlanSampleYAMLMatchesJSON(t *testing.T) {
 }
 
 func TestPlanSampleTable(t *testing.T) {
-	out := mustRun(t, "plan", "-f", sample(), "--at", beforeEnrolmentCloses)
 	plan := decodePlan(t, []byte(mustRun(t, "plan", "-f", sample(), "-o", "json", "--at", beforeEnrolmentCloses)))
-	blocks := strings.Split(strings.TrimSpace(out), "\n\n")
-	if len(plan.Unmatched) == 0 || len(blocks) != 3 {
-		t.Fatalf("want tables of pairings, unmatched and summary, got %d blocks:\n%s", len(blocks), out)
-	}
-	pairings, unmatched, summary := lines(blocks[0]), lines(blocks[1]), lines(blocks[2])
-	if !strings.HasPrefix(pairings[0], "PROGRAMME ") || !strings.Contains(pairings[0], "BREAKDOWN") || len(pairings) != len(plan.Pairings)+1 {
-		t.Fatalf("pairings table:\n%s", blocks[0])
-	}
-	for i, p := range plan.Pairings {
-		fields := strings.Fields(pairings[i+1])
-		if want := []string{p.Programme, p.Name, p.Mentor, p.Mentee, fmt.Sprint(p.Score), "create"}; !slices.Equal(fields[:6], want) {
-			t.Errorf("row %q, want it to start with %q", pairings[i+1], want)
+	for _, output := range []string{"table", "wide"} {
+		out := mustRun(t, "plan", "-f", sample(), "-o", output, "--at", beforeEnrolmentCloses)
+		blocks := strings.Split(strings.TrimSpace(out), "\n\n")
+		if len(plan.Unmatched) == 0 || len(blocks) != 3 {
+			t.Fatalf("-o %s: want tables of pairings and unmatched, and a summary, got %d blocks:\n%s", output, len(blocks), out)
 		}
-	}
-	if len(unmatched) != len(plan.Unmatched)+1 || !strings.HasPrefix(unmatched[0], "PROGRAMME ") {
-		t.Errorf("unmatched table:\n%s", blocks[1])
-	}
-	s := plan.Summary
-	want := []string{"digital-leaders", fmt.Sprint(s.Participants), fmt.Sprint(s.Mentors), fmt.Sprint(s.Mentees), fmt.Sprint(s.Pairings)}
-	if len(summary) != 2 || !slices.Equal(strings.Fields(summary[1])[:5], want) {
-		t.Errorf("summary table:\n%s\nwant a row starting %q", blocks[2], want)
-	}
-	for _, block := range blocks {
-		checkAligned(t, lines(block))
+		pairings, unmatched, summary := lines(blocks[0]), lines(blocks[1]), blocks[2]
+		header := "MENTOR MENTEE SCORE ACTION TOPICS"
+		if output == "wide" {
+			header = "PAIRING " + header + " BREAKDOWN"
+		}
+		if strings.Join(strings.Fields(pairings[0]), " ") != header || len(pairings) != len(plan.Pairings)+1 {
+			t.Fatalf("-o %s: pairings table, want the header %q:\n%s", output, header, blocks[0])
+		}
+		for i, p := range plan.Pairings {
+			row := pairings[i+1]
+			want := []string{p.Mentor, p.Mentee, fmt.Sprint(p.Score), "create"}
+			if output == "wide" {
+				want = append([]string{p.Name}, want...)
+			}
+			if !slices.Equal(strings.Fields(row)[:len(want)], want) {
+				t.Errorf("row %q, want it to start with %q", row, want)
+			}
+			if output == "wide" && !strings.HasSuffix(row, breakdown(p.Breakdown)) {
+				t.Errorf("row %q lacks the breakdown", row)
+			}
+		}
+		if len(unmatched) != len(plan.Unmatched)+1 || !strings.HasPrefix(unmatched[0], "UNMATCHED ") {
+			t.Errorf("unmatched table:\n%s", blocks[1])
+		}
+		s := plan.Summary
+		for _, want := range []string{
+			"Programme digital-leaders:\n",
+			fmt.Sprintf("  Participants:     %d (%d mentors, %d mentees)\n", s.Participants, s.Mentors, s.Mentees),
+			fmt.Sprintf("  Pairings:         %d (%d new, 0 ending)\n", s.Pairings, s.NewPairings),
+			fmt.Sprintf("  Unmatched:        %d (%d of %d eligible mentees)\n", len(plan.Unmatched), s.Unmatched, s.EligibleMentees),
+			fmt.Sprintf("  Match rate:       %d%%\n", s.MatchRatePercent),
+		} {
+			if !strings.Contains(summary+"\n", want) {
+				t.Errorf("summary lacks %q:\n%s", want, summary)
+			}
+		}
+		for _, block := range blocks[:2] {
+			checkAligned(t, lines(block))
+		}
 	}
 }
 
@@ -373,10 +393,10 @@ func TestPlanEndsPairingsThatBreakConstraints(t *testing.T) {
 	if slices.ContainsFunc(plan.Pairings, func(p pairingView) bool { return p.Name == "owned" }) {
 		t.Errorf("the ending pairing is listed as kept")
 	}
-	table := mustRun(t, "plan", "-f", sample(), "-f", dir, "--at", beforeEnrolmentCloses)
+	table := mustRun(t, "plan", "-f", sample(), "-f", dir, "-o", "wide", "--at", beforeEnrolmentCloses)
 	row := slices.IndexFunc(lines(table), func(row string) bool {
 		fields := strings.Fields(row)
-		return len(fields) > 5 && slices.Equal(fields[:5], []string{"digital-leaders", "owned", "ishaan", "sanjay", "ConstraintViolated"})
+		return len(fields) > 4 && slices.Equal(fields[:4], []string{"owned", "ishaan", "sanjay", "ConstraintViolated"})
 	})
 	if !strings.Contains(table, "ENDING PAIRING") || row < 0 {
 		t.Errorf("the table does not show the ending pairing:\n%s", table)

@@ -36,11 +36,11 @@ func newStatusCommand(cluster *clusterFlags) *cobra.Command {
 			}
 			var programme mentoringv1alpha1.Programme
 			if err := c.Get(cmd.Context(), client.ObjectKey{Namespace: namespace, Name: args[0]}, &programme); err != nil {
-				return err
+				return unreachable(err)
 			}
 			var list mentoringv1alpha1.PairingList
 			if err := c.List(cmd.Context(), &list, client.InNamespace(namespace)); err != nil {
-				return err
+				return unreachable(err)
 			}
 			var pairings []mentoringv1alpha1.Pairing
 			for _, p := range list.Items {

@@ -1,11 +1,18 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 )
 
 // A minimal valid programme and mentor; each case below breaks one of them.
@@ -44,72 +51,103 @@ spec:
 `
 )
 
-func TestPlanRejectsInvalidManifests(t *testing.T) {
-	cases := []struct {
-		name string
-		// programme and participant replace old with new in the valid manifests; extra is appended.
-		programme, participant [2]string
-		extra                  string
-		// want are the texts the error must hold, besides the file name and the document.
-		document int
-		want     []string
-	}{
-		{name: "participant without role", participant: [2]string{"  role: Mentor\n", ""},
-			document: 2, want: []string{"spec.role: Required value"}},
-		{name: "unknown role", participant: [2]string{"role: Mentor", "role: Boss"},
-			document: 2, want: []string{"spec.role: Unsupported value", `"Mentor"`}},
-		{name: "unknown time zone", participant: [2]string{"timezone: Europe/London", "timezone: Europe/Atlantis"},
-			document: 2, want: []string{"spec.timezone", "Europe/Atlantis", "not a known IANA time zone"}},
-		{name: "programme without topics", programme: [2]string{"  topics: [ai]\n", ""},
-			document: 1, want: []string{"Programme pilot", "spec.topics: Required value"}},
-		{name: "unknown field", participant: [2]string{"seniority: 3", "seniority: 3\n  senority: 4"},
-			document: 2, want: []string{`unknown field "spec.senority"`}},
-		{name: "duplicate field", participant: [2]string{"seniority: 3", "seniority: 3\n  seniority: 4"},
-			document: 2, want: []string{"seniority"}},
-		{name: "wrong type", participant: [2]string{"seniority: 3", "seniority: senior"},
-			document: 2, want: []string{"spec.seniority"}},
-		{name: "clock without leading zero", participant: [2]string{`start: "09:00"`, `start: "9:00"`},
-			document: 2, want: []string{"spec.availability[0].start", "HH:MM"}},
-		{name: "window ends before it starts", participant: [2]string{`end: "17:00"`, `end: "08:00"`},
-			document: 2, want: []string{"spec.availability[0].end", "must end after it starts"}},
-		{name: "unknown weekday", participant: [2]string{"days: [Monday]", "days: [Mon]"},
-			document: 2, want: []string{"spec.availability[0].days[0]: Unsupported value"}},
-		{name: "bad date", programme: [2]string{`start: "2027-01-11"`, `start: "2027-13-01"`},
-			document: 1, want: []string{"spec.schedule.start", "YYYY-MM-DD"}},
-		{name: "end before start", programme: [2]string{`end: "2027-06-30"`, `end: "2026-06-30"`},
-			document: 1, want: []string{"spec.schedule.end", "after schedule.start"}},
-		{name: "bad programme time zone", programme: [2]string{"timeZone: Europe/London", "timeZone: london"},
-			document: 1, want: []string{"spec.schedule.timeZone", "IANA"}},
-		{name: "unknown direction", programme: [2]string{"  topics: [ai]\n", "  topics: [ai]\n  direction: Sideways\n"},
-			document: 1, want: []string{"spec.direction: Unsupported value"}},
-		{name: "expertise level out of range", participant: [2]string{"level: 5", "level: 7"},
-			document: 2, want: []string{"spec.expertise[0].level", "from 1 to 5"}},
-		{name: "capacity on a mentee", participant: [2]string{"role: Mentor", "role: Mentee"},
-			document: 2, want: []string{"spec.capacity: Forbidden"}},
-		{name: "bad email, not echoed", participant: [2]string{"email: amara@example.org", "email: amara-at-example"},
-			document: 2, want: []string{"spec.email: Invalid value"}},
-		{name: "unknown programme", participant: [2]string{"programmeRef: {name: pilot}", "programmeRef: {name: other}"},
-			document: 2, want: []string{"spec.programmeRef.name: Not found", `"other"`}},
-		{name: "participant name too long for a label", participant: [2]string{"name: amara", "name: amara-" + strings.Repeat("x", 60)},
-			document: 2, want: []string{"metadata.name: Too long", "63"}},
-		{name: "unsupported version", participant: [2]string{"v1alpha1", "v1beta1"},
-			document: 2, want: []string{"apiVersion mentoring.reverse-mentoring.dev/v1beta1"}},
-		{name: "duplicate participant", extra: validMentor,
-			document: 3, want: []string{`Participant "amara" is also defined in`, "document 2"}},
-		{name: "pairing of a person with themselves", extra: "apiVersion: mentoring.reverse-mentoring.dev/v1alpha1\nkind: Pairing\n" +
-			"metadata: {name: self}\nspec: {programmeRef: {name: pilot}, mentorRef: {name: amara}, menteeRef: {name: amara}}\n",
-			document: 3, want: []string{"Pairing self", "spec.menteeRef.name", "different participants"}},
+// invalidCase breaks the valid manifests in one way.
+type invalidCase struct {
+	name string
+	// programme and participant replace old with new in the valid manifests; extra is appended.
+	programme, participant [2]string
+	extra                  string
+	// document is the one the error names; want are the texts the error must hold besides.
+	document int
+	want     []string
+	// offlineOnly cases break what only the plugin checks: references between objects, and the
+	// operator's checks beyond the CRDs. The API server accepts them.
+	offlineOnly bool
+}
+
+// manifests is the valid programme and mentor with the case's change.
+func (c invalidCase) manifests() string {
+	programme := strings.Replace(validProgramme, c.programme[0], c.programme[1], 1)
+	participant := strings.Replace(validMentor, c.participant[0], c.participant[1], 1)
+	out := programme + "---\n" + participant
+	if c.extra != "" {
+		out += "---\n" + c.extra
 	}
-	for _, c := range cases {
+	return out
+}
+
+var invalidCases = []invalidCase{
+	{name: "participant without role", participant: [2]string{"  role: Mentor\n", ""},
+		document: 2, want: []string{"spec.role: Required value"}},
+	{name: "unknown role", participant: [2]string{"role: Mentor", "role: Boss"},
+		document: 2, want: []string{`spec.role: Unsupported value: "Boss": supported values: "Mentor", "Mentee"`}},
+	{name: "unknown time zone", participant: [2]string{"timezone: Europe/London", "timezone: Europe/Londn"},
+		document: 2, want: []string{`spec.timezone: Invalid value: "Europe/Londn": is not a known IANA time zone, did you mean Europe/London?`},
+		offlineOnly: true},
+	{name: "time zone abbreviation", participant: [2]string{"timezone: Europe/London", "timezone: EST"},
+		document: 2, want: []string{`spec.timezone: Invalid value: "EST": must be an IANA time zone name`,
+			`spec.timezone: Invalid value: "EST": is not a known IANA time zone, did you mean America/New_York?`}},
+	{name: "programme without topics", programme: [2]string{"  topics: [ai]\n", ""},
+		document: 1, want: []string{"Programme pilot", "spec.topics: Required value"}},
+	{name: "unknown field", participant: [2]string{"seniority: 3", "seniority: 3\n  senority: 4"},
+		document: 2, want: []string{`spec.senority: Forbidden: unknown field: did you mean spec.seniority?`}},
+	{name: "unknown field in a list item", participant: [2]string{`start: "09:00"`, `start: "09:00"` + "\n      strat: \"10:00\""},
+		document: 2, want: []string{`spec.availability[0].strat: Forbidden: unknown field: did you mean spec.availability[0].start?`}},
+	{name: "duplicate field", participant: [2]string{"seniority: 3", "seniority: 3\n  seniority: 4"},
+		document: 2, want: []string{`key "seniority" already set in map`}, offlineOnly: true},
+	{name: "wrong type", participant: [2]string{"seniority: 3", "seniority: senior"},
+		document: 2, want: []string{`spec.seniority: Invalid value: "string": spec.seniority in body must be of type integer: "string"`}},
+	{name: "clock without leading zero", participant: [2]string{`start: "09:00"`, `start: "9:00"`},
+		document: 2, want: []string{"spec.availability[0].start", "start is a time HH:MM between 00:00 and 23:59"}},
+	{name: "window ends before it starts", participant: [2]string{`end: "17:00"`, `end: "08:00"`},
+		document: 2, want: []string{"spec.availability[0]: Invalid value", "an availability window must end after it starts"}},
+	{name: "unknown weekday", participant: [2]string{"days: [Monday]", "days: [Mon]"},
+		document: 2, want: []string{`spec.availability[0].days[0]: Unsupported value: "Mon"`}},
+	{name: "bad date", programme: [2]string{`start: "2027-01-11"`, `start: "2027-13-01"`},
+		document: 1, want: []string{`spec.schedule.start: Invalid value: "2027-13-01": spec.schedule.start in body must be of type date`}},
+	{name: "end before start", programme: [2]string{`end: "2027-06-30"`, `end: "2026-06-30"`},
+		document: 1, want: []string{"spec.schedule: Invalid value", "schedule.end must be after schedule.start"}},
+	{name: "bad programme time zone", programme: [2]string{"timeZone: Europe/London", "timeZone: london"},
+		document: 1, want: []string{"spec.schedule.timeZone", "must be an IANA time zone name", "did you mean Europe/London?"}},
+	{name: "unknown direction", programme: [2]string{"  topics: [ai]\n", "  topics: [ai]\n  direction: Sideways\n"},
+		document: 1, want: []string{`spec.direction: Unsupported value: "Sideways"`}},
+	{name: "expertise level out of range", participant: [2]string{"level: 5", "level: 7"},
+		document: 2, want: []string{"spec.expertise[0].level: Invalid value: 7: spec.expertise[0].level in body should be less than or equal to 5"}},
+	{name: "capacity on a mentee", participant: [2]string{"role: Mentor", "role: Mentee\n  goals: [{topic: ai, priority: 3}]"},
+		document: 2, want: []string{"spec: Invalid value", "capacity applies to mentors only; remove it from this mentee"}},
+	{name: "bad email, not echoed", participant: [2]string{"email: amara@example.org", "email: amara-at-example"},
+		document: 2, want: []string{"spec.email: Invalid value", "must be an email address such as ada@example.org"}},
+	{name: "unknown programme", participant: [2]string{"programmeRef: {name: pilot}", "programmeRef: {name: other}"},
+		document: 2, want: []string{"spec.programmeRef.name: Not found", `"other"`}, offlineOnly: true},
+	{name: "participant name too long for a label", participant: [2]string{"name: amara", "name: amara-" + strings.Repeat("x", 60)},
+		document: 2, want: []string{"a participant's name has at most 63 characters"}},
+	{name: "name that is not a DNS name", participant: [2]string{"name: amara", "name: Amara"},
+		document: 2, want: []string{`metadata.name: Invalid value: "Amara": a lowercase RFC 1123 subdomain`}},
+	{name: "unsupported version", participant: [2]string{"v1alpha1", "v1beta1"},
+		document: 2, want: []string{"apiVersion mentoring.reverse-mentoring.dev/v1beta1"}},
+	{name: "duplicate participant", extra: validMentor,
+		document: 3, want: []string{`Participant "amara" is also defined in`, "document 2"}, offlineOnly: true},
+	// Rules the plugin's hand-written mirror of the CRDs lacked: it let these manifests through.
+	{name: "display name too long", participant: [2]string{"displayName: Amara Okafor", "displayName: " + strings.Repeat("A", 129)},
+		document: 2, want: []string{"spec.displayName: Too long: may not be more than 128 bytes"}},
+	{name: "webhook without signing secret", programme: [2]string{"  topics: [ai]\n", "  topics: [ai]\n  integrations:\n" +
+		"    webhooks: [{name: hr, urlSecretRef: {name: hr-webhook}, format: StandardWebhooks}]\n"},
+		document: 1, want: []string{"spec.integrations.webhooks[0]: Invalid value", "StandardWebhooks and CloudEvents webhooks need signingSecretRef"}},
+	{name: "calendar without CalDAV or feed", programme: [2]string{"  topics: [ai]\n", "  topics: [ai]\n  integrations:\n    calendar: {organizer: office@example.org}\n"},
+		document: 1, want: []string{"spec.integrations.calendar: Invalid value", "calendar needs caldav, feed: true, or both"}},
+	{name: "every matching weight zero", programme: [2]string{"  topics: [ai]\n", "  topics: [ai]\n  matching:\n" +
+		"    weights: {topicFit: 0, availability: 0, crossDepartment: 0, seniorityGap: 0}\n"},
+		document: 1, want: []string{"spec.matching.weights: Invalid value", "at least one matching weight must be above zero"}},
+	{name: "pairing of a person with themselves", extra: "apiVersion: mentoring.reverse-mentoring.dev/v1alpha1\nkind: Pairing\n" +
+		"metadata: {name: self}\nspec: {programmeRef: {name: pilot}, mentorRef: {name: amara}, menteeRef: {name: amara}}\n",
+		document: 3, want: []string{"Pairing self", "spec: Invalid value", "mentorRef and menteeRef must name different participants"}},
+}
+
+func TestPlanRejectsInvalidManifests(t *testing.T) {
+	for _, c := range invalidCases {
 		t.Run(c.name, func(t *testing.T) {
-			programme := strings.Replace(validProgramme, c.programme[0], c.programme[1], 1)
-			participant := strings.Replace(validMentor, c.participant[0], c.participant[1], 1)
-			manifests := programme + "---\n" + participant
-			if c.extra != "" {
-				manifests += "---\n" + c.extra
-			}
 			file := filepath.Join(t.TempDir(), "pilot.yaml")
-			if err := os.WriteFile(file, []byte(manifests), 0o644); err != nil {
+			if err := os.WriteFile(file, []byte(c.manifests()), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			r := kubectlMentoring(t, "", "plan", "-f", file)
@@ -128,19 +166,69 @@ func TestPlanRejectsInvalidManifests(t *testing.T) {
 	}
 }
 
-func TestPlanValidManifestsPass(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "pilot.yaml")
-	if err := os.WriteFile(file, []byte(validProgramme+"---\n"+validMentor), 0o644); err != nil {
-		t.Fatal(err)
+// TestOfflineValidationAgreesWithTheAPIServer applies every invalid manifest that the CRDs alone
+// refuse to a real API server, with kubectl's strict field validation: the API server refuses it too,
+// naming the same fields. The offline checks come from the same CRDs, so they cannot drift apart.
+func TestOfflineValidationAgreesWithTheAPIServer(t *testing.T) {
+	env, _ := cluster(t)
+	namespace := newNamespace(t, env)
+	fieldPattern := regexp.MustCompile(`(?m)(?:^|\): )((?:spec|metadata)[.a-zA-Z0-9\[\]]*): `)
+	for _, c := range invalidCases {
+		if c.offlineOnly {
+			continue
+		}
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "pilot.yaml")
+			if err := os.WriteFile(file, []byte(c.manifests()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			offline := kubectlMentoring(t, "", "plan", "-f", file).stderr
+			docs := strings.Split(c.manifests(), "---\n")
+			var refused error
+			for _, doc := range docs {
+				obj := &unstructured.Unstructured{}
+				if err := yaml.Unmarshal([]byte(doc), &obj.Object); err != nil {
+					t.Fatal(err)
+				}
+				obj.SetNamespace(namespace)
+				if err := env.Client.Create(context.Background(), obj, client.FieldValidation("Strict"), client.DryRunAll); err != nil {
+					refused = errors.Join(refused, err)
+				}
+			}
+			if refused == nil {
+				t.Fatalf("the API server accepts what the plugin refuses:\n%s", offline)
+			}
+			named := fieldPattern.FindAllStringSubmatch(offline, -1)
+			if len(named) == 0 && strings.Contains(strings.Join(c.want, " "), "spec.") {
+				t.Fatalf("no field found in the plugin's error:\n%s", offline)
+			}
+			for _, m := range named {
+				if !strings.Contains(refused.Error(), m[1]) {
+					t.Errorf("offline the plugin names %s, the API server does not:\n%s\nAPI server: %v", m[1], offline, refused)
+				}
+			}
+		})
 	}
-	mustRun(t, "plan", "-f", file)
+}
+
+func TestPlanValidManifestsPass(t *testing.T) {
+	// One weight zero: the CRD's defaults give the others before its rule adds them up, as the API
+	// server's do.
+	programme := strings.Replace(validProgramme, "  topics: [ai]\n", "  topics: [ai]\n  matching:\n    weights: {topicFit: 0}\n", 1)
+	for _, manifests := range []string{validProgramme + "---\n" + validMentor, programme + "---\n" + validMentor} {
+		file := filepath.Join(t.TempDir(), "pilot.yaml")
+		if err := os.WriteFile(file, []byte(manifests), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		mustRun(t, "plan", "-f", file)
+	}
 }
 
 func TestPlanInputErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"plan"},                                                      // -f is required
 		{"plan", "-f", "/nonexistent/folder"},                         // missing path
-		{"plan", "-f", sample(), "-o", "wide"},                        // unknown format
+		{"plan", "-f", sample(), "-o", "widest"},                      // unknown format
 		{"plan", "-f", sample(), "--at", "tomorrow"},                  // bad instant
 		{"plan", "-f", filepath.Join(sample(), "kustomization.yaml")}, // no programme
 	} {

@@ -44,15 +44,16 @@ type Outcome struct {
 	MatchedMentees, TotalScore int
 }
 
-// Alternative is another mentor for the mentee.
+// Alternative is another participant of the other role: another mentor for a mentee, another mentee for
+// a mentor.
 type Alternative struct {
-	Mentor string
+	Name string
 	// Violation is the hard constraint that rules the pair out; nil when the pair is allowed.
 	Violation *Violation
 	// Score of the pair, when allowed.
 	Score int
-	// Mentees the mentor has after the pass.
-	Mentees []string
+	// Partners are the participants the alternative is paired with after the pass.
+	Partners []string
 	// Forced is the programme's outcome if this pair were made instead, found by matching again with
 	// the pair in place; set for the best-scoring allowed alternatives only (see forcedAlternatives), and
 	// only for pairs a pass could make: not after enrolment closed, nor for held participants, nor when
@@ -72,9 +73,7 @@ func Explain(in Input, mentee string) (Explanation, error) {
 		return Explanation{}, fmt.Errorf("no mentee named %q", mentee)
 	}
 	e := Explanation{Mentee: mentee, Outcome: outcomeOf(result)}
-	menteesOf := map[string][]string{}
 	for i, p := range result.Pairs {
-		menteesOf[p.Mentor] = append(menteesOf[p.Mentor], p.Mentee)
 		if p.Mentee == mentee && e.Pair == nil {
 			e.Pair = &result.Pairs[i]
 		}
@@ -84,41 +83,75 @@ func Explain(in Input, mentee string) (Explanation, error) {
 			e.Unmatched = &result.Unmatched[i].Reason
 		}
 	}
-	for _, mentor := range x.mentors {
-		if e.Pair != nil && mentor.Name == e.Pair.Mentor {
+	e.Mentors = alternatives(in, x, result, target, func(mentor string) bool { return e.Pair != nil && mentor == e.Pair.Mentor })
+	return e, nil
+}
+
+// alternatives explains the pairs of target with every participant of the other role but those it is
+// paired with: allowed ones by score, best first, then the ruled-out ones by name.
+func alternatives(in Input, x *index, result Result, target *person, paired func(name string) bool) []Alternative {
+	others := x.mentors
+	partnersOf := map[string][]string{}
+	for _, p := range result.Pairs {
+		if target.Role == Mentee {
+			partnersOf[p.Mentor] = append(partnersOf[p.Mentor], p.Mentee)
+		} else {
+			partnersOf[p.Mentee] = append(partnersOf[p.Mentee], p.Mentor)
+		}
+	}
+	if target.Role == Mentor {
+		others = x.mentees
+	}
+	var alts []Alternative
+	for _, other := range others {
+		if paired(other.Name) {
 			continue
 		}
-		alt := Alternative{Mentor: mentor.Name, Mentees: menteesOf[mentor.Name]}
-		if c := x.check(mentor, target); c != "" {
-			alt.Violation = x.violation(c, mentor, target)
-		} else {
-			alt.Score, _ = x.score(mentor, target)
+		mentor, mentee := other, target
+		if target.Role == Mentor {
+			mentor, mentee = target, other
 		}
-		e.Mentors = append(e.Mentors, alt)
+		alt := Alternative{Name: other.Name, Partners: partnersOf[other.Name]}
+		if c := x.check(mentor, mentee); c != "" {
+			alt.Violation = x.violation(c, mentor, mentee)
+		} else {
+			alt.Score, _ = x.score(mentor, mentee)
+		}
+		alts = append(alts, alt)
 	}
-	slices.SortStableFunc(e.Mentors, func(a, b Alternative) int {
+	slices.SortStableFunc(alts, func(a, b Alternative) int {
 		return cmp.Or(cmp.Compare(boolRank(a.Violation != nil), boolRank(b.Violation != nil)), cmp.Compare(b.Score, a.Score))
 	})
-	for i := range e.Mentors[:min(forcedAlternatives, len(e.Mentors))] {
-		alt := &e.Mentors[i]
+	for i := range alts[:min(forcedAlternatives, len(alts))] {
+		alt := &alts[i]
 		if alt.Violation != nil {
 			break
 		}
-		if x.policy.Closed || target.Hold != nil || x.byName[alt.Mentor].Hold != nil {
-			// The pass could not make this pair: no outcome to compare.
-			continue
-		}
-		// The pair as an active pairing named to come first: kept unless a pinned pairing holds the
-		// mentor's capacity or the mentee, in which case no pass could make it.
-		forced := in
-		forced.Pairings = append(slices.Clone(in.Pairings), Pairing{Name: "\x00explain", Mentor: alt.Mentor, Mentee: mentee, State: Active})
-		result := Match(forced)
-		if slices.ContainsFunc(result.Pairs, func(p Pair) bool { return p.Pairing == "\x00explain" }) {
-			outcome := outcomeOf(result)
-			alt.Forced = &outcome
+		if target.Role == Mentee {
+			alt.Forced = forcedOutcome(in, x, alt.Name, target.Name)
+		} else {
+			alt.Forced = forcedOutcome(in, x, target.Name, alt.Name)
 		}
 	}
-	return e, nil
+	return alts
+}
+
+// forcedOutcome is the programme's outcome if mentor and mentee, an allowed pair, were paired; nil when
+// no pass could make the pair: after enrolment closed, for a held participant, or when pinned pairings
+// hold the mentor's capacity or the mentee.
+func forcedOutcome(in Input, x *index, mentor, mentee string) *Outcome {
+	if x.policy.Closed || x.byName[mentor].Hold != nil || x.byName[mentee].Hold != nil {
+		return nil
+	}
+	// The pair as an active pairing named to come first: kept unless pinned pairings stand in its way.
+	forced := in
+	forced.Pairings = append(slices.Clone(in.Pairings), Pairing{Name: "\x00explain", Mentor: mentor, Mentee: mentee, State: Active})
+	result := Match(forced)
+	if !slices.ContainsFunc(result.Pairs, func(p Pair) bool { return p.Pairing == "\x00explain" }) {
+		return nil
+	}
+	outcome := outcomeOf(result)
+	return &outcome
 }
 
 func outcomeOf(r Result) Outcome {

@@ -90,31 +90,31 @@ func TestExplainAgainstEveryMentor(t *testing.T) {
 			seen := map[string]bool{}
 			ruledOut := false
 			for k, alt := range e.Mentors {
-				seen[alt.Mentor] = true
-				mentor, _ := n.participant(alt.Mentor, matching.Mentor)
+				seen[alt.Name] = true
+				mentor, _ := n.participant(alt.Name, matching.Mentor)
 				violations := n.violations(mentor, q)
 				switch {
 				case len(violations) > 0 && (alt.Violation == nil || alt.Violation.Constraint != violations[0] || alt.Violation.Message == ""):
-					t.Fatalf("programme %d: %s with %s breaks %v, Explain says %+v", i, alt.Mentor, q.Name, violations, alt.Violation)
+					t.Fatalf("programme %d: %s with %s breaks %v, Explain says %+v", i, alt.Name, q.Name, violations, alt.Violation)
 				case len(violations) == 0 && alt.Violation != nil:
-					t.Fatalf("programme %d: %s with %s is allowed, Explain says %+v", i, alt.Mentor, q.Name, alt.Violation)
+					t.Fatalf("programme %d: %s with %s is allowed, Explain says %+v", i, alt.Name, q.Name, alt.Violation)
 				case alt.Violation == nil && ruledOut:
-					t.Fatalf("programme %d: allowed mentor %s listed after a ruled-out one", i, alt.Mentor)
+					t.Fatalf("programme %d: allowed mentor %s listed after a ruled-out one", i, alt.Name)
 				case alt.Violation == nil && k > 0 && e.Mentors[k-1].Score < alt.Score:
-					t.Fatalf("programme %d: %s (%d) listed after %s (%d)", i, alt.Mentor, alt.Score, e.Mentors[k-1].Mentor, e.Mentors[k-1].Score)
+					t.Fatalf("programme %d: %s (%d) listed after %s (%d)", i, alt.Name, alt.Score, e.Mentors[k-1].Name, e.Mentors[k-1].Score)
 				}
 				ruledOut = ruledOut || alt.Violation != nil
 				if alt.Violation == nil && alt.Score != (n.units(mentor, q)+50)/100 {
-					t.Fatalf("programme %d: %s with %s scores %d", i, alt.Mentor, q.Name, alt.Score)
+					t.Fatalf("programme %d: %s with %s scores %d", i, alt.Name, q.Name, alt.Score)
 				}
 				var mentees []string
 				for _, p := range result.Pairs {
-					if p.Mentor == alt.Mentor {
+					if p.Mentor == alt.Name {
 						mentees = append(mentees, p.Mentee)
 					}
 				}
-				if !slices.Equal(alt.Mentees, mentees) {
-					t.Fatalf("programme %d: %s's mentees %v, the pass gives %v", i, alt.Mentor, alt.Mentees, mentees)
+				if !slices.Equal(alt.Partners, mentees) {
+					t.Fatalf("programme %d: %s's mentees %v, the pass gives %v", i, alt.Name, alt.Partners, mentees)
 				}
 			}
 			for _, m := range in.Participants {
@@ -162,7 +162,7 @@ func TestExplainForcedAlternativesAreNeverBetter(t *testing.T) {
 					better = higher || sameTotal && more
 				}
 				if better {
-					t.Fatalf("programme %d (%s): forcing %s→%s gives %+v, better than the pass's %+v", i, in.Policy.Objective, alt.Mentor, q.Name, *alt.Forced, e.Outcome)
+					t.Fatalf("programme %d (%s): forcing %s→%s gives %+v, better than the pass's %+v", i, in.Policy.Objective, alt.Name, q.Name, *alt.Forced, e.Outcome)
 				}
 			}
 		}
@@ -190,7 +190,7 @@ func TestExplainDoesNotForcePastPinnedCapacity(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, alt := range e.Mentors {
-		if alt.Mentor == "ann" && alt.Forced != nil {
+		if alt.Name == "ann" && alt.Forced != nil {
 			t.Fatalf("ann's only place is pinned to dee, yet explain forces bob on her: %+v", *alt.Forced)
 		}
 	}

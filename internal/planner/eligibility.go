@@ -7,6 +7,7 @@ import (
 	"time"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/matching"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/zones"
 )
 
@@ -26,7 +27,8 @@ type Verdict struct {
 // Eligibility is the one rule, shared by the matcher and the Participant controller, for whether a
 // participant can be matched at now: not paused, a known time zone, a profile complete for the role
 // within the programme's topics, and paired before enrolment closed (after the deadline nobody gets a
-// first pairing; participants who had one stay eligible).
+// first pairing; participants who had one stay eligible). After the programme's end the reason is that
+// it completed.
 func Eligibility(programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Participant, hadPairing bool, now time.Time) Verdict {
 	if _, err := zones.Load(string(p.Spec.Timezone)); err != nil {
 		return Verdict{Reason: mentoringv1alpha1.ReasonUnknownTimeZone, NeedsFix: true,
@@ -44,11 +46,20 @@ func Eligibility(programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Pa
 	if err != nil {
 		return Verdict{Reason: mentoringv1alpha1.ReasonInvalidSpec, NeedsFix: true, Message: "The programme's schedule is invalid: " + err.Error()}
 	}
+	if !hadPairing && timeline.Ended(now) {
+		return Verdict{Reason: completed(programme).Reason, Message: completed(programme).Message}
+	}
 	if !hadPairing && !timeline.Enrolling(now) {
 		return Verdict{Reason: mentoringv1alpha1.ReasonEnrolmentClosed,
 			Message: fmt.Sprintf("Enrolment closed on %s before this participant was paired; join the programme's next cohort.", enrolmentEnd(programme))}
 	}
 	return Verdict{Eligible: true, Reason: mentoringv1alpha1.ReasonEligible, Message: "Participant can be matched."}
+}
+
+// completed is why nobody is matched once the programme has ended.
+func completed(programme *mentoringv1alpha1.Programme) *matching.Reason {
+	return &matching.Reason{Reason: mentoringv1alpha1.ReasonCompleted,
+		Message: fmt.Sprintf("The programme completed on %s: it makes no more pairings.", programme.Spec.Schedule.End)}
 }
 
 // enrolmentEnd is the last day of enrolment: the deadline, or the programme's end without one.

@@ -79,6 +79,9 @@ func input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alp
 	in := matching.Input{Policy: Policy(programme, timeline), Participants: make([]matching.Participant, 0, len(participants)),
 		Pairings: make([]matching.Pairing, 0, len(pairings))}
 	in.Policy.Closed = !timeline.Enrolling(now)
+	if timeline.Ended(now) {
+		in.Policy.ClosedReason = completed(programme)
+	}
 	if programme.Spec.Suspend {
 		in.Policy.Closed, in.Policy.ClosedReason = true, &matching.Reason{Reason: mentoringv1alpha1.ReasonSuspended,
 			Message: "The programme is suspended: it makes no new pairings until spec.suspend is false."}
