@@ -58,6 +58,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Notifier: notifier,
 		Wakeups:  wakeups.Programmes,
 		Writers:  16,
+		Secrets:  mgr.GetAPIReader(),
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}
@@ -79,6 +80,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Notifier:  notifier,
 		Wakeups:   wakeups.Pairings,
 		Calendars: meetings.Calendars{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback},
+		Secrets:   mgr.GetAPIReader(),
 	}).SetupWithManager(mgr)
 }
 

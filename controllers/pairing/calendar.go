@@ -10,8 +10,8 @@ import (
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/meetings"
-	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/metrics"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/metrics"
 )
 
 // calendarFinalizer keeps a Pairing until its meeting series is out of the calendar.

@@ -30,6 +30,7 @@ import (
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/meetings"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/secrets"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/timing"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
@@ -47,6 +48,8 @@ type Reconciler struct {
 	// Wakeups are pairings to reconcile at once: a webhook they wait for has recovered.
 	Wakeups   <-chan event.GenericEvent
 	Calendars meetings.Calendars
+	// Secrets reads the participants' attributes Secrets directly from the API server.
+	Secrets client.Reader
 }
 
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=list;watch;patch
@@ -207,6 +210,10 @@ func (r *Reconciler) assess(ctx context.Context, p *pass) error {
 				}
 			}
 		}
+	}
+	participants, _, err := secrets.Attributes(ctx, r.Secrets, p.Pairing.Namespace, participants)
+	if err != nil {
+		return err
 	}
 	assessment, kept, err := planner.Assess(p.Programme, p.Pairing, participants, pairings, p.now)
 	if err != nil {

@@ -10,6 +10,7 @@ package programme
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -26,10 +27,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
-	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/metrics"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/metrics"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
 )
 
@@ -48,9 +49,13 @@ type Reconciler struct {
 	Wakeups <-chan event.GenericEvent
 	// Writers is the number of pairings and participants written at once.
 	Writers int
+	// Secrets reads the participants' attributes Secrets directly from the API server.
+	Secrets client.Reader
 
 	bursts       *bursts
 	expectations *expectations
+	mu           sync.Mutex
+	planners     map[client.ObjectKey]*planner.Planner
 }
 
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=programmes,verbs=list;watch;patch
@@ -98,6 +103,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if apierrors.IsNotFound(err) {
 		r.bursts.forget(req.NamespacedName)
 		r.expectations.forget(req.NamespacedName)
+		r.forgetPlanner(req.NamespacedName)
 		return ctrl.Result{}, r.stallOrphans(ctx, req.NamespacedName)
 	}
 	if err != nil {
@@ -129,6 +135,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.writeStatus(ctx, programme, p.status); err != nil && stepErr == nil {
 		stepErr = err
 	}
+	view := programme.DeepCopy()
+	view.Status = *p.status
+	metrics.Record(view, p.pairings, p.now)
 	return ctrl.Result{RequeueAfter: p.requeue}, stepErr
 }
 
@@ -213,7 +222,7 @@ func (r *Reconciler) finalize(ctx context.Context, programme *mentoringv1alpha1.
 	}
 	patch := client.MergeFromWithOptions(programme.DeepCopy(), client.MergeFromWithOptimisticLock{})
 	controllerutil.RemoveFinalizer(programme, finalizer)
-	metrics.ForgetProgramme(programme.Namespace, programme.Name)
+	metrics.Forget(programme)
 	log.FromContext(ctx).Info("Removed the programme's pairings")
 	return r.Patch(ctx, programme, patch)
 }

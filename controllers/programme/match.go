@@ -12,29 +12,39 @@ import (
 	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
-	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/metrics"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/secrets"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/metrics"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
 )
 
 // maxListedUnmatched bounds status.unmatchedParticipants.
 const maxListedUnmatched = 50
 
-// match runs the matcher when a pass is due and the members have settled. It owns the Matched
-// condition and the programme's counts.
-func (r *Reconciler) match(_ context.Context, p *pass) error {
+// match runs the matcher when a pass is due and the members have settled, with the programme's Planner,
+// which repairs the last pass's optimum where it can. It owns the Matched condition and the programme's
+// counts.
+func (r *Reconciler) match(ctx context.Context, p *pass) error {
 	if !p.due || p.wait > 0 || p.invalid != "" {
 		return nil
 	}
+	participants, holds, err := secrets.Attributes(ctx, r.Secrets, p.key.Namespace, p.participants)
+	if err != nil {
+		return fmt.Errorf("reading the participants' attributes: %w", err)
+	}
+	planner := r.plannerOf(p.key)
+	planner.Holds = holds
 	started := time.Now()
-	plan, err := planner.Plan(p.programme, p.participants, p.pairings, p.now)
+	plan, path, err := planner.Plan(p.programme, participants, p.pairings, p.now)
 	metrics.MatchingDuration.Observe(time.Since(started).Seconds())
 	if err != nil {
 		return fmt.Errorf("matching: %w", err)
 	}
+	metrics.MatchingPasses.WithLabelValues(path.Solve, path.Reason).Inc()
 	p.plan = plan
 	s := plan.Summary
 	p.status.Participants, p.status.Mentors, p.status.Mentees = s.Participants, s.Mentors, s.Mentees
@@ -47,7 +57,6 @@ func (r *Reconciler) match(_ context.Context, p *pass) error {
 	summary := plan.Match.Summary
 	p.conditions.Set(mentoringv1alpha1.MatchedCondition, metav1.ConditionTrue, mentoringv1alpha1.ReasonSucceeded,
 		fmt.Sprintf("%d pairings, %d of %d eligible mentees matched.", summary.Pairings, summary.MatchedMentees, summary.EligibleMentees))
-	metrics.RecordProgramme(p.key.Namespace, p.key.Name, plan)
 	return nil
 }
 
@@ -160,4 +169,27 @@ func (r *Reconciler) newPairing(programme *mentoringv1alpha1.Programme, p planne
 		return nil, err
 	}
 	return pairing, nil
+}
+
+// plannerOf is the programme's Planner. Reconciles of one programme never overlap, so it plans one pass
+// at a time.
+func (r *Reconciler) plannerOf(programme client.ObjectKey) *planner.Planner {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.planners == nil {
+		r.planners = map[client.ObjectKey]*planner.Planner{}
+	}
+	p, ok := r.planners[programme]
+	if !ok {
+		p = &planner.Planner{}
+		r.planners[programme] = p
+	}
+	return p
+}
+
+// forgetPlanner drops a programme's Planner, and the memory it keeps.
+func (r *Reconciler) forgetPlanner(programme client.ObjectKey) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.planners, programme)
 }

@@ -1,6 +1,7 @@
-// Package metrics exports a programme's figures to Prometheus as gauges, registered with
-// controller-runtime's registry, which the manager serves on /metrics. The programme's controller
-// calls Record after each pass and Forget when the programme is deleted.
+// Package metrics exports the operator's metrics to Prometheus, registered with controller-runtime's
+// registry, which the manager serves on /metrics: a programme's figures as gauges (the programme's
+// controller calls Record after each pass and Forget when the programme is deleted), the matching
+// passes, and the requests to calendars, webhooks and mail relays.
 //
 // Labels are bounded: the namespace and name of a programme, plus one small fixed set (role, stage,
 // condition type) per gauge. No participant's name or any other personal data is ever a label.
@@ -55,6 +56,30 @@ var (
 		Name: "mentoring_programme_condition",
 		Help: "1 while a programme's condition (Ready, Reconciling, Stalled, Matched, IntegrationsReady) is True, 0 otherwise.",
 	}, []string{namespaceLabel, programmeLabel, typeLabel})
+	ActivePairings = programmeGauge("mentoring_programme_pairings",
+		"Active pairings of a programme.")
+	UnmatchedMentees = programmeGauge("mentoring_programme_unmatched_mentees",
+		"Eligible mentees of a programme without a pairing.")
+)
+
+// The matching passes and the requests to the outside.
+var (
+	// MatchingDuration is the time of one matching pass.
+	MatchingDuration = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "mentoring_matching_duration_seconds",
+		Help:    "Time one matching pass takes, from the programme's objects to the plan.",
+		Buckets: prometheus.ExponentialBuckets(0.001, 4, 9),
+	})
+	// MatchingPasses counts matching passes by how they found their optimum.
+	MatchingPasses = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "mentoring_matching_passes_total",
+		Help: "Matching passes, by path: incremental (the last optimum repaired from the people who changed) or full (solved from scratch), and the reason for a full one.",
+	}, []string{"path", "reason"})
+	// ExternalCalls counts requests to calendars, webhooks and mail relays.
+	ExternalCalls = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "mentoring_external_requests_total",
+		Help: "Requests to calendars, webhooks and mail relays, by integration (caldav, webhook, email) and result.",
+	}, []string{"integration", "result"})
 )
 
 // conditionTypes are a programme's condition types.
@@ -66,10 +91,10 @@ func programmeGauge(name, help string) *prometheus.GaugeVec {
 }
 
 // programmeGauges are the gauges with only the programme's labels.
-var programmeGauges = []*prometheus.GaugeVec{MatchedMenteesRatio, AverageScore, TopicCoverageRatio, MeetingSeries}
+var programmeGauges = []*prometheus.GaugeVec{MatchedMenteesRatio, AverageScore, TopicCoverageRatio, MeetingSeries, ActivePairings, UnmatchedMentees}
 
 func init() {
-	ctrlmetrics.Registry.MustRegister(Participants, Pairings, Stage, Condition)
+	ctrlmetrics.Registry.MustRegister(Participants, Pairings, Stage, Condition, MatchingDuration, MatchingPasses, ExternalCalls)
 	for _, g := range programmeGauges {
 		ctrlmetrics.Registry.MustRegister(g)
 	}
@@ -85,6 +110,8 @@ func Record(programme *mentoringv1alpha1.Programme, pairings []mentoringv1alpha1
 	MatchedMenteesRatio.WithLabelValues(ns, name).Set(float64(s.MatchRatePercent) / 100)
 	AverageScore.WithLabelValues(ns, name).Set(float64(s.AverageScore))
 	TopicCoverageRatio.WithLabelValues(ns, name).Set(float64(s.TopicCoveragePercent) / 100)
+	ActivePairings.WithLabelValues(ns, name).Set(float64(s.Pairings))
+	UnmatchedMentees.WithLabelValues(ns, name).Set(float64(s.Unmatched))
 
 	stages := map[string]int{}
 	series := 0

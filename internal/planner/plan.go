@@ -65,13 +65,14 @@ type Summary struct {
 // Eligibility, and every pairing that is not being deleted.
 func Input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
 	pairings []mentoringv1alpha1.Pairing, now time.Time) (matching.Input, error) {
-	in, _, err := input(programme, participants, pairings, now)
+	in, _, err := input(programme, participants, pairings, now, nil)
 	return in, err
 }
 
-// input is Input, and the verdicts it gave the participants.
+// input is Input, with the verdicts of holds in place of Eligibility's, and the verdicts it gave the
+// participants.
 func input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
-	pairings []mentoringv1alpha1.Pairing, now time.Time) (matching.Input, map[string]Verdict, error) {
+	pairings []mentoringv1alpha1.Pairing, now time.Time, holds map[string]Verdict) (matching.Input, map[string]Verdict, error) {
 	timeline, err := TimelineOf(programme)
 	if err != nil {
 		return matching.Input{}, nil, err
@@ -92,6 +93,11 @@ func input(programme *mentoringv1alpha1.Programme, participants []mentoringv1alp
 		}
 	}
 	verdicts := Verdicts(programme, participants, pairings, now)
+	for name, v := range holds {
+		if _, ok := verdicts[name]; ok {
+			verdicts[name] = v
+		}
+	}
 	for i := range participants {
 		if p := &participants[i]; p.DeletionTimestamp.IsZero() {
 			in.Participants = append(in.Participants, Participant(p, verdicts[p.Name]))
@@ -120,7 +126,7 @@ func Verdicts(programme *mentoringv1alpha1.Programme, participants []mentoringv1
 // made only while enrolment is open; at the programme's end every pairing completes.
 func Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
 	pairings []mentoringv1alpha1.Pairing, now time.Time) (*Result, error) {
-	return plan(programme, participants, pairings, now, matching.Match)
+	return plan(programme, participants, pairings, now, nil, matching.Match)
 }
 
 // Planner plans the passes of one programme, one after another: each returns exactly what Plan
@@ -129,6 +135,11 @@ func Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alph
 // dropping a Planner at any time only costs the next pass a solve from scratch. It is not safe for
 // concurrent use: keep one per programme, and plan a programme's passes one at a time.
 type Planner struct {
+	// Holds are verdicts that replace Eligibility's for the participants they name, such as those
+	// whose attributes Secret is missing (WithSecretAttributes): each is held out of new pairings, keeps
+	// its pairings, and is reported with the verdict.
+	Holds map[string]Verdict
+
 	matcher matching.Incremental
 }
 
@@ -137,7 +148,7 @@ type Planner struct {
 func (p *Planner) Plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
 	pairings []mentoringv1alpha1.Pairing, now time.Time) (*Result, matching.Path, error) {
 	var path matching.Path
-	r, err := plan(programme, participants, pairings, now, func(in matching.Input) matching.Result {
+	r, err := plan(programme, participants, pairings, now, p.Holds, func(in matching.Input) matching.Result {
 		var result matching.Result
 		result, path = p.matcher.Match(in)
 		return result
@@ -147,8 +158,8 @@ func (p *Planner) Plan(programme *mentoringv1alpha1.Programme, participants []me
 
 // plan is Plan with a matcher.
 func plan(programme *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Participant,
-	pairings []mentoringv1alpha1.Pairing, now time.Time, match func(matching.Input) matching.Result) (*Result, error) {
-	in, verdicts, err := input(programme, participants, pairings, now)
+	pairings []mentoringv1alpha1.Pairing, now time.Time, holds map[string]Verdict, match func(matching.Input) matching.Result) (*Result, error) {
+	in, verdicts, err := input(programme, participants, pairings, now, holds)
 	if err != nil {
 		return nil, err
 	}

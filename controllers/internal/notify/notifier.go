@@ -20,7 +20,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
-	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/metrics"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/metrics"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
