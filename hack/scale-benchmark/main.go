@@ -26,7 +26,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -95,7 +94,7 @@ func run(n, writers int, manager testenv.ManagerOptions, timeout time.Duration, 
 	for i := range people {
 		objects = append(objects, &people[i])
 	}
-	before := cpuSeconds(map[string]int{})
+	before := testenv.CPUSeconds(map[string]int{})
 	started := time.Now()
 	if err := testenv.CreateAll(ctx, env.Client, "operator", objects, writers); err != nil {
 		return err
@@ -113,7 +112,7 @@ func run(n, writers int, manager testenv.ManagerOptions, timeout time.Duration, 
 	if err != nil {
 		return err
 	}
-	cpu := minus(cpuSeconds(map[string]int{"manager": mgr.Pid()}), before)
+	cpu := minus(testenv.CPUSeconds(map[string]int{"manager": mgr.Pid()}), before)
 	if err := profiled(); err != nil {
 		return err
 	}
@@ -123,20 +122,20 @@ func run(n, writers int, manager testenv.ManagerOptions, timeout time.Duration, 
 	if err != nil {
 		return err
 	}
-	before = cpuSeconds(map[string]int{})
+	before = testenv.CPUSeconds(map[string]int{})
 	started = time.Now()
 	if err := testenv.CreateAll(ctx, env.Client, "raw", reference, writers); err != nil {
 		return err
 	}
 	raw := time.Since(started)
-	rawCPU := minus(cpuSeconds(map[string]int{}), before)
-	before = cpuSeconds(map[string]int{})
+	rawCPU := minus(testenv.CPUSeconds(map[string]int{}), before)
+	before = testenv.CPUSeconds(map[string]int{})
 	started = time.Now()
 	if err := createWithStatus(ctx, env.Client, "floor", floor, writers); err != nil {
 		return err
 	}
 	floorTime := time.Since(started)
-	floorCPU := minus(cpuSeconds(map[string]int{}), before)
+	floorCPU := minus(testenv.CPUSeconds(map[string]int{}), before)
 
 	fmt.Printf("%-40s %10s\n", "", "seconds")
 	fmt.Printf("%-40s %10.1f  (%d objects)\n", "raw create (reference)", raw.Seconds(), len(reference))
@@ -263,36 +262,6 @@ func minus(after, before map[string]float64) map[string]float64 {
 		after[name] -= before[name]
 	}
 	return after
-}
-
-// cpuSeconds reads the CPU time (user and system) of the given processes and of the control plane's
-// kube-apiserver and etcd, found by name.
-func cpuSeconds(pids map[string]int) map[string]float64 {
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil {
-			if name := strings.TrimSpace(string(comm)); name == "kube-apiserver" || name == "etcd" {
-				pids[name] = pid
-			}
-		}
-	}
-	out := map[string]float64{}
-	for name, pid := range pids {
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		// Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
-		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		utime, _ := strconv.ParseFloat(fields[11], 64)
-		stime, _ := strconv.ParseFloat(fields[12], 64)
-		out[name] = (utime + stime) / 100 // clock ticks, 100 per second on Linux
-	}
-	return out
 }
 
 // managerWork summarises the manager's own metrics: reconciles and their time per controller, and

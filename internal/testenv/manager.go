@@ -314,3 +314,33 @@ func (ms Metrics) Sum(family, label string) map[string]float64 {
 func (ms Metrics) Total(family string) float64 {
 	return ms.Sum(family, "")[""]
 }
+
+// CPUSeconds reads the CPU time (user and system) of the given processes, by name, and of the control
+// plane's kube-apiserver and etcd, found by name.
+func CPUSeconds(pids map[string]int) map[string]float64 {
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); err == nil {
+			if name := strings.TrimSpace(string(comm)); name == "kube-apiserver" || name == "etcd" {
+				pids[name] = pid
+			}
+		}
+	}
+	out := map[string]float64{}
+	for name, pid := range pids {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// Fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		utime, _ := strconv.ParseFloat(fields[11], 64)
+		stime, _ := strconv.ParseFloat(fields[12], 64)
+		out[name] = (utime + stime) / 100 // clock ticks, 100 per second on Linux
+	}
+	return out
+}
