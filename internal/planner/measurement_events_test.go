@@ -83,7 +83,8 @@ func TestCheckInStateOf(t *testing.T) {
 
 func TestProgrammeMeasurement(t *testing.T) {
 	programme, pairing, timeline := measuredPairing("uid-1", noMeeting("checkin-1", "Mentor", 20))
-	summary, outcome, ok := ProgrammeMeasurement(programme, []mentoringv1alpha1.Pairing{*pairing}, timeline, time.Date(2027, 3, 20, 0, 0, 0, 0, time.UTC))
+	measured, ok := ProgrammeMeasurement(programme, []mentoringv1alpha1.Pairing{*pairing}, timeline, time.Date(2027, 3, 20, 0, 0, 0, 0, time.UTC))
+	summary, outcome := measured.Summary, measured.Outcome
 	if !ok || summary.Responses != 1 || summary.ResponsesDue != 2 || *summary.ResponseRatePercent != 50 || summary.MeetingsHeld != nil {
 		t.Fatalf("summary %+v: want 1 of 2 answered, meetings hidden for one person", summary)
 	}
@@ -92,5 +93,16 @@ func TestProgrammeMeasurement(t *testing.T) {
 	}
 	if outcome.Responses != 1 || *outcome.ResponseRatePercent != 50 {
 		t.Errorf("outcome %+v", outcome)
+	}
+	if want := time.Date(2027, 4, 6, 10, 0, 0, 0, time.UTC); measured.Final || !measured.Next.Equal(want) {
+		t.Errorf("final %v, next change %v; want not final, the next at the midpoint survey's opening, %v", measured.Final, measured.Next, want)
+	}
+	// The end survey closes 14 days after the programme's end: from then on nothing changes.
+	closed := timeline.End.Add(measure.Grace)
+	if before, _ := ProgrammeMeasurement(programme, []mentoringv1alpha1.Pairing{*pairing}, timeline, closed.Add(-time.Second)); before.Final || !before.Next.Equal(closed) {
+		t.Errorf("a second before the end survey closes: final %v, next %v; want not final, next %v", before.Final, before.Next, closed)
+	}
+	if after, _ := ProgrammeMeasurement(programme, []mentoringv1alpha1.Pairing{*pairing}, timeline, closed); !after.Final || !after.Next.IsZero() {
+		t.Errorf("once the end survey closed: final %v, next %v; want final and nothing next", after.Final, after.Next)
 	}
 }
