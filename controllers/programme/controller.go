@@ -3,7 +3,7 @@
 // Programme's status, a Participant's eligibility, pairings, Matched and Ready, and a Pairing's end.
 //
 // One pass runs a list of steps in order: observe the members, match them, write the pairings, write
-// the participants, sum up the integrations, deliver the programme's own events. Each step owns one
+// the participants, sum up the integrations and the check-ins, deliver the programme's own events. Each step owns one
 // part of the status; a summary then decides Ready, and the status is written once.
 package programme
 
@@ -30,6 +30,7 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
+	gauges "github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/metrics"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
 )
 
@@ -83,8 +84,9 @@ type pass struct {
 	plan    *planner.Result
 	created int
 
-	// Set by integrations and notify.
+	// Set by integrations, measure and notify.
 	integrations *integrationsHealth
+	outcome      outcome
 	requeue      time.Duration
 }
 
@@ -117,7 +119,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	p := &pass{programme: programme, key: req.NamespacedName, status: programme.Status.DeepCopy(), now: r.Clock.Now()}
 	p.conditions = status.NewConditions(&p.status.Conditions, programme.Generation)
 	var stepErr error
-	for _, s := range []step{r.observe, r.match, r.writePairings, r.writeParticipants, r.integrations, r.notify} {
+	for _, s := range []step{r.observe, r.match, r.writePairings, r.writeParticipants, r.integrations, r.measure, r.notify} {
 		if stepErr = s(ctx, p); stepErr != nil {
 			break
 		}
@@ -126,6 +128,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if stepErr == nil {
 		p.status.ObservedGeneration = programme.Generation
 	}
+	recordGauges(programme, p)
 	if err := r.writeStatus(ctx, programme, p.status); err != nil && stepErr == nil {
 		stepErr = err
 	}
@@ -173,6 +176,14 @@ func ready(programme *mentoringv1alpha1.Programme) bool {
 	return meta.IsStatusConditionTrue(programme.Status.Conditions, mentoringv1alpha1.ReadyCondition)
 }
 
+// recordGauges sets the programme's Prometheus gauges (internal/metrics) from the status this pass
+// computed, check-ins included.
+func recordGauges(programme *mentoringv1alpha1.Programme, p *pass) {
+	view := programme.DeepCopy()
+	view.Status = *p.status
+	gauges.Record(view, p.pairings, p.now)
+}
+
 // writeStatus writes the programme's status when it changed.
 func (r *Reconciler) writeStatus(ctx context.Context, programme *mentoringv1alpha1.Programme, desired *mentoringv1alpha1.ProgrammeStatus) error {
 	if equality.Semantic.DeepEqual(&programme.Status, desired) {
@@ -207,6 +218,7 @@ func (r *Reconciler) finalize(ctx context.Context, programme *mentoringv1alpha1.
 	patch := client.MergeFromWithOptions(programme.DeepCopy(), client.MergeFromWithOptimisticLock{})
 	controllerutil.RemoveFinalizer(programme, finalizer)
 	metrics.ForgetProgramme(programme.Namespace, programme.Name)
+	gauges.Forget(programme)
 	log.FromContext(ctx).Info("Removed the programme's pairings")
 	return r.Patch(ctx, programme, patch)
 }

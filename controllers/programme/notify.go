@@ -26,7 +26,7 @@ func (r *Reconciler) notify(ctx context.Context, p *pass) error {
 	view := p.programme.DeepCopy()
 	view.Status = *p.status
 	stage, _ := stageOf(p)
-	notified, err := r.Notifier.Deliver(ctx, view, p.programme, eventsOf(view, p.timeline, stage), p.status.Notifications)
+	notified, err := r.Notifier.Deliver(ctx, view, p.programme, eventsOf(view, p.timeline, stage, p.outcome), p.status.Notifications)
 	if err != nil {
 		return fmt.Errorf("delivering the programme's events: %w", err)
 	}
@@ -44,8 +44,9 @@ func (r *Reconciler) notify(ctx context.Context, p *pass) error {
 }
 
 // eventsOf are the events the programme's state implies: matched after every matching pass that changed
-// the pairings; completed at the end.
-func eventsOf(p *mentoringv1alpha1.Programme, timeline planner.Timeline, stage string) []webhook.Event {
+// the pairings; completed at the end, with the outcome of the check-ins once the end survey has
+// closed.
+func eventsOf(p *mentoringv1alpha1.Programme, timeline planner.Timeline, stage string, o outcome) []webhook.Event {
 	obj := notify.Object(p, webhook.KindProgramme, p.Name)
 	data := webhook.ProgrammeData{
 		Programme: p.Name, Participants: p.Status.Participants, Pairings: p.Status.Pairings, Unmatched: p.Status.Unmatched,
@@ -55,7 +56,8 @@ func eventsOf(p *mentoringv1alpha1.Programme, timeline planner.Timeline, stage s
 	if t := p.Status.LastMatchTime; t != nil {
 		out = append(out, webhook.NewEvent(obj, webhook.ProgrammeMatched, t.UTC().Format(time.RFC3339), t.Time, data))
 	}
-	if stage == mentoringv1alpha1.ReasonCompleted {
+	if stage == mentoringv1alpha1.ReasonCompleted && !o.wait {
+		data.Outcome = o.figures
 		out = append(out, webhook.NewEvent(obj, webhook.ProgrammeCompleted, "", timeline.End, data))
 	}
 	return out
