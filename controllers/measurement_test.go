@@ -88,9 +88,8 @@ func pairingOf(g Gomega, ns, mentor string) mentoringv1alpha1.Pairing {
 
 // roundsOf are a pairing's rounds, as the controllers and the page server work them out from its
 // booked meeting.
-func roundsOf(g Gomega, pairing mentoringv1alpha1.Pairing) []measure.Round {
+func roundsOf(g Gomega, prog *mentoringv1alpha1.Programme, pairing mentoringv1alpha1.Pairing) []measure.Round {
 	g.Expect(pairing.Status.Meeting).NotTo(BeNil(), "pairing %s has its meeting booked", pairing.Name)
-	prog := get(g, pairing.Namespace, pairing.Spec.ProgrammeRef.Name, &mentoringv1alpha1.Programme{})
 	timeline, err := planner.TimelineOf(prog)
 	g.Expect(err).NotTo(HaveOccurred())
 	state, measuring := planner.CheckInStateOf(prog, &pairing, timeline, time.Time{})
@@ -250,7 +249,8 @@ func TestCheckInsInTheBrowser(t *testing.T) {
 			g.Expect(get(g, ns, name, &mentoringv1alpha1.Participant{}).Status.PersonalLink).NotTo(BeNil())
 		}
 	}).Should(Succeed())
-	adaRounds, cyRounds := roundsOf(g, ada), roundsOf(g, cy)
+	prog := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+	adaRounds, cyRounds := roundsOf(g, prog, ada), roundsOf(g, prog, cy)
 
 	// The first check-in of both pairings opens: checkin.due for each.
 	at(t, g, m, ns, later(adaRounds[0].Opens, cyRounds[0].Opens).Add(time.Hour))
@@ -401,7 +401,7 @@ func TestHealthOverTime(t *testing.T) {
 		g.Expect(condition(pairing.Status.Conditions, "Ready")).To(Equal("Ready=True/Active"))
 		g.Expect(condition(pairing.Status.Conditions, "Healthy")).To(Equal("Healthy=Unknown/TooEarly"))
 	}).Should(Succeed())
-	rounds := roundsOf(g, pairing)
+	rounds := roundsOf(g, get(g, ns, "prog", &mentoringv1alpha1.Programme{}), pairing)
 	g.Expect(pairing.Status.Meeting.NextMeeting.Time).To(BeTemporally(">", clock.Now()), "the pair has not met yet")
 	g.Expect(conditionMessage(pairing.Status.Conditions, "Healthy")).To(Equal("The first check-in opens on " + rounds[0].Opens.Format(time.DateOnly) + "."))
 

@@ -268,7 +268,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	// A mentor answers the first check-in with a comment: it reaches the HR webhook and nothing else.
 	const comment = "Confidential remark 7f3a: my mentee struggles with the new tools."
 	commenter := active(listPairings(g, ns))[0]
-	moveClock(g, m, ns, roundsOf(g, commenter)[0].Opens.Add(time.Hour))
+	moveClock(g, m, ns, roundsOf(g, get(g, ns, "prog", &mentoringv1alpha1.Programme{}), commenter)[0].Opens.Add(time.Hour))
 	link := feeds.URL + portal.Prefix + string(get(g, ns, commenter.Spec.MentorRef.Name+"-personal-link", &corev1.Secret{}).Data["token"])
 	g.Expect(postComment(g, link, commenter.Name, comment)).To(Equal(http.StatusSeeOther))
 	g.Eventually(func(g Gomega) {

@@ -25,6 +25,10 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/zones"
 )
 
+// The page server reads a Pairing afresh from the API server before it writes the Pairing's status.
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=get
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings/status,verbs=patch
+
 // Source implements portal.Source.
 type Source struct {
 	// Client reads Participants, Programmes and Pairings from the manager's cache, through the
