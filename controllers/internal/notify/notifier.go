@@ -121,9 +121,13 @@ func (n *Notifier) Deliver(ctx context.Context, programme *mentoringv1alpha1.Pro
 }
 
 // Send delivers one event to one of the programme's webhooks now, once, and returns an error unless
-// the webhook accepted it. Nothing records the attempt: the page server sends people's comments so,
-// which are never stored, and are delivered at once or not at all.
+// the webhook accepted it; under spec.suspend it sends nothing and says so. Nothing records the
+// attempt: the page server sends people's comments so, which are never stored, and are delivered at
+// once or not at all.
 func (n *Notifier) Send(ctx context.Context, programme *mentoringv1alpha1.Programme, name string, e webhook.Event) error {
+	if programme.Spec.Suspend {
+		return fmt.Errorf("programme %s is suspended", programme.Name)
+	}
 	ep, err := n.Endpoint(ctx, programme, name)
 	if err != nil {
 		return err
