@@ -85,12 +85,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		// A pass that ended, stalled or not, has acted on this generation; a transient error has not.
 		p.status.ObservedGeneration = pairing.Generation
 	}
-	writeErr := r.writeStatus(ctx, pairing, p.status)
-	if writeErr != nil && err == nil {
+	switch writeErr := r.writeStatus(ctx, pairing, p.status); {
+	case writeErr != nil && err == nil:
 		err = writeErr
-	}
-	for _, f := range p.written {
-		if writeErr == nil {
+	case writeErr == nil:
+		for _, f := range p.written {
 			f()
 		}
 	}

@@ -3,8 +3,8 @@
 // Programme's status, a Participant's eligibility, pairings, Matched and Ready, and a Pairing's end.
 //
 // One pass runs a list of steps in order: observe the members, match them, write the pairings, write
-// the participants, sum up the integrations and the check-ins, deliver the programme's own events. Each step owns one
-// part of the status; a summary then decides Ready, and the status is written once.
+// the participants, sum up the integrations and the check-ins, deliver the programme's own events.
+// Each step owns one part of the status; a summary then decides Ready, and the status is written once.
 package programme
 
 import (
