@@ -528,9 +528,9 @@ func TestFeedIsReachableOnlyWhereConfigured(t *testing.T) {
 		if tc.kind == "" {
 			continue
 		}
-		// Both send only /feeds/ to the feed Service's port.
+		// Both send only /feeds/ and the personal pages' /p/ to the feed Service's port.
 		data := string(find(t, objects, tc.kind, release+"-feed"))
-		for _, want := range []string{`"/feeds/"`, `"name":"` + release + `-feed"`, "mentoring.example.org"} {
+		for _, want := range []string{`"/feeds/"`, `"/p/"`, `"name":"` + release + `-feed"`, "mentoring.example.org"} {
 			if !strings.Contains(data, want) {
 				t.Errorf("%s lacks %s: %s", tc.kind, want, data)
 			}

@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -34,6 +36,7 @@ import (
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/portal"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/testenv"
 )
 
@@ -171,19 +174,24 @@ func privateCohort(programme string) ([]*mentoringv1alpha1.Participant, []privat
 }
 
 // TestNoPersonalDataLeaks runs a whole programme (a CalDAV calendar in Radicale, calendar feeds, a
-// signed HR webhook and a Slack webhook, twelve participants, five active pairings, unmatched mentees,
-// then a paired mentee leaving) with the manager logging at V(7), the most it allows, and checks that
-// no participant's email, display name, employee id or attribute value is in a log line, in a
-// Kubernetes event, in a metric label or in a webhook message; and that once the mentee has left, nothing in the namespace or
-// the calendar holds their data, except their feed Secret, which the Participant owns (garbage
-// collected in a cluster; envtest has no garbage collector).
+// signed HR webhook and a Slack webhook, check-ins with comments for the HR webhook, twelve
+// participants, five active pairings, unmatched mentees, then a paired mentee leaving, and a mentor
+// answering a check-in with a comment on their page) with the manager logging at V(7), the most it
+// allows, and checks that no participant's email, display name, employee id or attribute value is in
+// a log line, in a Kubernetes event, in a metric label or in a webhook message; that once the mentee
+// has left, nothing in the namespace or the calendar holds their data, except their feed and link
+// Secrets, which the Participant owns (garbage collected in a cluster; envtest has no garbage
+// collector); and that the comment reached the HR webhook and nothing else: no object, log line,
+// event or Slack message holds it.
 func TestNoPersonalDataLeaks(t *testing.T) {
 	g := NewWithT(t)
 	ns := newNamespace(t)
 	dav := testenv.RadicaleForTest(t)
 	logs := &logBuffer{}
 	m := startManagerAs(t, ns, january2027, managerSetup{logs: logs})
-	feeds := httptest.NewServer(withLogs(controllers.FeedHandler(m.client, env.Client, m.clock), logs))
+	participantServer, err := controllers.ParticipantHandler(m.client, env.Client, controllers.Options{Clock: m.clock, AllowLoopback: true})
+	g.Expect(err).NotTo(HaveOccurred())
+	feeds := httptest.NewServer(withLogs(participantServer, logs))
 	t.Cleanup(feeds.Close)
 	hr := startReceiver(t, m.clock)
 	chat := startChatReceiver(t)
@@ -193,6 +201,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	prog.Spec.Matching.Diversity = []mentoringv1alpha1.DiversityGoal{{Attribute: "generation", Prefer: mentoringv1alpha1.PreferDifferent, Weight: 10}}
 	slack, slackSecrets := chatWebhooks(chat)
 	prog.Spec.Integrations.Webhooks = []mentoringv1alpha1.Webhook{standardWebhook("hr"), slack[0]}
+	prog.Spec.Measurement = &mentoringv1alpha1.Measurement{CommentsWebhook: "hr"}
 	people, data := privateCohort("prog")
 	create(t, ns, append(append(webhookSecrets("hr", hr.srv.URL+"/hr"), slackSecrets...), caldavSecret(testenv.RadicaleUsers["mentoring"]), prog)...)
 	create(t, ns, objects(people)...)
@@ -241,7 +250,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 		g.Expect(events(g, dav, ns)).To(HaveLen(active))
 	}).Should(Succeed())
 
-	// Nothing in the namespace holds the leaver's data but their feed Secret, which they own.
+	// Nothing in the namespace holds the leaver's data but their feed and link Secrets, which they own.
 	for what, value := range leaver.values() {
 		for _, holder := range objectsHolding(g, ns, value) {
 			t.Errorf("%s holds the %s of the participant who left", holder, what)
@@ -256,11 +265,36 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 		Controller: ptr.To(true), BlockOwnerDeletion: ptr.To(true),
 	}), "the leaver's feed Secret goes with them in a cluster with a garbage collector")
 
+	// A mentor answers the first check-in with a comment: it reaches the HR webhook and nothing else.
+	const comment = "Confidential remark 7f3a: my mentee struggles with the new tools."
+	commenter := active(listPairings(g, ns))[0]
+	moveClock(g, m, ns, roundsOf(g, get(g, ns, "prog", &mentoringv1alpha1.Programme{}), commenter)[0].Opens.Add(time.Hour))
+	link := feeds.URL + portal.Prefix + string(get(g, ns, commenter.Spec.MentorRef.Name+"-personal-link", &corev1.Secret{}).Data["token"])
+	g.Expect(postComment(g, link, commenter.Name, comment)).To(Equal(http.StatusSeeOther))
+	g.Eventually(func(g Gomega) {
+		g.Expect(hr.delivered("feedback.submitted", commenter.Name)).NotTo(BeEmpty())
+		p := get(g, ns, commenter.Name, &mentoringv1alpha1.Pairing{})
+		g.Expect(condition(p.Status.Conditions, "Healthy")).To(Equal("Healthy=True/OnTrack"))
+		var feedback []string
+		for _, n := range p.Status.Notifications {
+			if n.Event == mentoringv1alpha1.EventFeedbackSubmitted {
+				feedback = append(feedback, n.Webhook+" "+string(n.State))
+			}
+		}
+		g.Expect(feedback).To(ConsistOf("hr Delivered"), "feedback.submitted goes to the HR webhook, never to a chat channel")
+	}).Should(Succeed())
+	raw, _ := json.Marshal(hr.delivered("feedback.submitted", commenter.Name))
+	g.Expect(string(raw)).To(ContainSubstring(comment), "the HR webhook got the comment")
+	g.Expect(objectsHolding(g, ns, "Confidential remark 7f3a")).To(BeEmpty(), "an object holds the comment")
+
 	// Logs: at debug level, and without anybody's personal data.
 	lines := logs.lines()
 	g.Expect(strings.Join(lines, "\n")).To(And(ContainSubstring("Updated pairing status"), ContainSubstring("Wrote a calendar feed Secret")),
 		"the capture holds the controllers' debug lines")
 	for _, line := range lines {
+		if strings.Contains(line, "Confidential remark") {
+			t.Errorf("a log line holds the comment: %.400s", line)
+		}
 		for _, d := range data {
 			for what, value := range d.values() {
 				if strings.Contains(line, value) {
@@ -278,6 +312,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	g.Expect(env.Client.List(context.Background(), &oldEvents, client.InNamespace(ns))).To(Succeed())
 	g.Expect(newEvents.Items).NotTo(BeEmpty(), "the operator reported events")
 	for _, e := range append(asJSON(g, &newEvents), asJSON(g, &oldEvents)...) {
+		g.Expect(e).NotTo(ContainSubstring("Confidential remark"), "an event holds the comment")
 		for _, d := range data {
 			for what, value := range d.values() {
 				g.Expect(e).NotTo(ContainSubstring(value), "an event holds the %s of %s", what, d.name)
@@ -310,12 +345,38 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	bodies := chat.received("/slack")
 	g.Expect(bodies).NotTo(BeEmpty())
 	for _, body := range bodies {
+		g.Expect(string(body)).NotTo(Or(ContainSubstring("Confidential remark"), ContainSubstring("Feedback submitted")),
+			"a Slack message carries individual answers")
 		for _, d := range data {
 			for what, value := range d.values() {
 				g.Expect(string(body)).NotTo(ContainSubstring(value), "a Slack message holds the %s of %s", what, d.name)
 			}
 		}
 	}
+}
+
+// postComment answers the open round of a pairing on a person's page with a comment, as their
+// browser would: to the pairing's form, with its token, from the page's own origin.
+func postComment(g Gomega, link, pairing, comment string) int {
+	page, err := http.Get(link)
+	g.Expect(err).NotTo(HaveOccurred())
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	// The pairing's form: its action, then its token.
+	_, form, found := strings.Cut(string(body), `action="`+link[strings.Index(link, portal.Prefix):]+"/"+pairing+"/")
+	g.Expect(found).To(BeTrue(), "the page has a form for pairing %s", pairing)
+	round, _, _ := strings.Cut(form, `"`)
+	_, form, _ = strings.Cut(form, `name="form" value="`)
+	token, _, _ := strings.Cut(form, `"`)
+	values := url.Values{"form": {token}, "q-meetings": {"2"}, "q-usefulness": {"4"}, "comment": {comment}}
+	req, err := http.NewRequest(http.MethodPost, link+"/"+pairing+"/"+round, strings.NewReader(values.Encode()))
+	g.Expect(err).NotTo(HaveOccurred())
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	g.Expect(err).NotTo(HaveOccurred())
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // asJSON returns every item of a list as JSON.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -27,6 +28,7 @@ import (
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/portal"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/testenv"
 )
 
@@ -44,7 +46,7 @@ var unusedRules = map[string]string{
 	// test's API server, and in OpenShift) lets an object's ownerReference set blockOwnerDeletion only
 	// for a user who may update the owner's finalizers. expectFinalizerRulesNeeded proves both.
 	"update mentoring.reverse-mentoring.dev/programmes/finalizers":   "needed: Pairings are created with a controller reference to their Programme (blockOwnerDeletion)",
-	"update mentoring.reverse-mentoring.dev/participants/finalizers": "needed: feed Secrets are created with a controller reference to their Participant (blockOwnerDeletion)",
+	"update mentoring.reverse-mentoring.dev/participants/finalizers": "needed: feed and personal-link Secrets are created with a controller reference to their Participant (blockOwnerDeletion)",
 }
 
 // maybeUnusedRules are rules a run may or may not use, each with why it is needed.
@@ -61,7 +63,8 @@ var maybeUnusedRules = map[string]string{
 // config/rbac/role.yaml and the leader-election Role of config/rbac, against an API server that enforces
 // owner-reference permissions (as OpenShift does), through a scenario that exercises every feature: a
 // CalDAV calendar, calendar feeds, a signed webhook, a webhook whose Secret is missing, manual approval,
-// a participant leaving, an orphan participant, a feed key added, feeds turned off, and a programme deleted with its
+// check-ins answered on a personal page with a comment for the HR webhook, a participant leaving, an
+// orphan participant, a feed key added, feeds and check-ins turned off, and a programme deleted with its
 // pairings and their calendar finalizers. Every request the manager makes is recorded: none may be
 // forbidden, and every rule of role.yaml must be used or be listed in unusedRules or maybeUnusedRules
 // with its reason. Finally, an account with role.yaml less its finalizers rules shows those are needed.
@@ -79,13 +82,16 @@ func TestRBACLeastPrivilege(t *testing.T) {
 	m := startManagerAs(t, ns, january2027, managerSetup{config: operator, leaderElectionNamespace: operatorNamespace, opts: fastRetries})
 	operatorReader, err := client.New(operator, client.Options{Scheme: scheme.Scheme})
 	g.Expect(err).NotTo(HaveOccurred())
-	feeds := httptest.NewServer(controllers.FeedHandler(m.client, operatorReader, m.clock))
+	participantServer, err := controllers.ParticipantHandler(m.client, operatorReader, controllers.Options{Clock: m.clock, AllowLoopback: true})
+	g.Expect(err).NotTo(HaveOccurred())
+	feeds := httptest.NewServer(participantServer)
 	t.Cleanup(feeds.Close)
 	hr := startReceiver(t, m.clock)
 
 	prog := withCalDAV(programme("prog"), dav, ns)
 	prog.Spec.Integrations.Calendar.Feed = true
 	prog.Spec.Integrations.Webhooks = []mentoringv1alpha1.Webhook{standardWebhook("hr")}
+	prog.Spec.Measurement = &mentoringv1alpha1.Measurement{CommentsWebhook: "hr"}
 	manual := programme("manual")
 	manual.Spec.Matching.Approval = mentoringv1alpha1.ApprovalManual
 	broken := programme("broken")
@@ -121,6 +127,24 @@ func TestRBACLeastPrivilege(t *testing.T) {
 		g.Expect(body).To(ContainSubstring("BEGIN:VEVENT"))
 	}).Should(Succeed())
 
+	// Ada answers the first check-in on her page, with a comment for the HR system.
+	adas := slices.DeleteFunc(pairingsIn(g, admin, ns), func(p mentoringv1alpha1.Pairing) bool { return p.Spec.MentorRef.Name != "ada" })[0]
+	g.Eventually(func(g Gomega) {
+		// The receiver checks each signature's time against the clock that is about to move.
+		for _, n := range getIn(g, admin, ns, "prog", &mentoringv1alpha1.Programme{}).Status.Notifications {
+			g.Expect(n.State).To(Equal(mentoringv1alpha1.DeliveryDelivered))
+		}
+	}).Should(Succeed())
+	m.clock.SetTime(roundsOf(g, getIn(g, admin, ns, "prog", &mentoringv1alpha1.Programme{}), adas)[0].Opens.Add(time.Hour))
+	link := feeds.URL + portal.Prefix + string(getIn(g, admin, ns, "ada-personal-link", &corev1.Secret{}).Data["token"])
+	g.Expect(postComment(g, link, adas.Name, "A comment for HR.")).To(Equal(http.StatusSeeOther))
+	g.Eventually(func(g Gomega) {
+		p := getIn(g, admin, ns, adas.Name, &mentoringv1alpha1.Pairing{})
+		g.Expect(p.Status.CheckIns).To(HaveLen(1))
+		g.Expect(condition(p.Status.Conditions, "Healthy")).To(Equal("Healthy=True/OnTrack"))
+		g.Expect(getIn(g, admin, ns, "prog", &mentoringv1alpha1.Programme{}).Status.Measurement.Responses).To(Equal(int32(1)))
+	}).Should(Succeed())
+
 	// A person approves the manual pairing; a mentee leaves.
 	pending := slices.DeleteFunc(pairingsIn(g, admin, ns), func(p mentoringv1alpha1.Pairing) bool { return p.Spec.ProgrammeRef.Name != "manual" })[0]
 	patch := client.MergeFrom(pending.DeepCopy())
@@ -149,11 +173,16 @@ func TestRBACLeastPrivilege(t *testing.T) {
 		g.Expect(string(getIn(g, admin, ns, "ada-calendar-feed", &corev1.Secret{}).Data["token"])).NotTo(Equal(random))
 	}).Should(Succeed())
 
-	// Feeds are turned off, then the programme is deleted: its pairings go, and their series with them.
-	updateIn(t, admin, ns, "prog", &mentoringv1alpha1.Programme{}, func(p *mentoringv1alpha1.Programme) { p.Spec.Integrations.Calendar.Feed = false })
+	// Feeds and measurement are turned off, then the programme is deleted: its pairings go, and their
+	// series with them.
+	updateIn(t, admin, ns, "prog", &mentoringv1alpha1.Programme{}, func(p *mentoringv1alpha1.Programme) {
+		p.Spec.Integrations.Calendar.Feed, p.Spec.Measurement = false, nil
+	})
 	g.Eventually(func(g Gomega) {
 		err := admin.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "ada-calendar-feed"}, &corev1.Secret{})
 		g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "feed Secrets are deleted")
+		err = admin.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "ada-personal-link"}, &corev1.Secret{})
+		g.Expect(apierrors.IsNotFound(err)).To(BeTrue(), "personal-link Secrets are deleted")
 	}).Should(Succeed())
 	g.Expect(admin.Delete(context.Background(), &mentoringv1alpha1.Programme{ObjectMeta: metav1.ObjectMeta{Name: "prog", Namespace: ns}})).To(Succeed())
 	g.Eventually(func(g Gomega) {

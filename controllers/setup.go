@@ -16,6 +16,7 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/feeds"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/meetings"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/pages"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/pairing"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/participant"
@@ -33,7 +34,8 @@ type Options struct {
 	AllowLoopback bool
 	// DeliveryPolicy is how webhook deliveries are retried; the zero value uses the defaults.
 	DeliveryPolicy webhook.Policy
-	// FeedBaseURL is where the calendar feed server is reached from outside; feed URLs start with it.
+	// FeedBaseURL is where the participant-facing server (ParticipantHandler) is reached from outside;
+	// feed URLs and personal links start with it.
 	FeedBaseURL string
 }
 
@@ -69,6 +71,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Notifier: notifier,
 		Wakeups:  wakeups.Participants,
 		Feeds:    feeds.Secrets{Reader: mgr.GetAPIReader(), BaseURL: opts.FeedBaseURL},
+		Links:    pages.Links{Reader: mgr.GetAPIReader(), BaseURL: opts.FeedBaseURL},
 	}).SetupWithManager(mgr); err != nil {
 		return err
 	}

@@ -35,14 +35,16 @@ type receiver struct {
 	mu    sync.Mutex
 	// answer, when set, is the status every verified delivery to a path gets instead of 204.
 	answer map[string]int
-	// accepted maps each accepted event id to its type; attempts counts verified requests.
+	// accepted maps each accepted event id to its type, and bodies to the body that first carried it
+	// (a receiver drops later copies as duplicates); attempts counts verified requests.
 	accepted map[string]string
+	bodies   map[string][]byte
 	attempts int
 	invalid  int
 }
 
 func startReceiver(t *testing.T, clock *clocktesting.FakePassiveClock) *receiver {
-	r := &receiver{clock: clock, answer: map[string]int{}, accepted: map[string]string{}}
+	r := &receiver{clock: clock, answer: map[string]int{}, accepted: map[string]string{}, bodies: map[string][]byte{}}
 	r.srv = httptest.NewServer(r)
 	t.Cleanup(r.srv.Close)
 	return r
@@ -68,7 +70,11 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
-	r.accepted[req.Header.Get("webhook-id")] = event.Type
+	id := req.Header.Get("webhook-id")
+	r.accepted[id] = event.Type
+	if r.bodies[id] == nil {
+		r.bodies[id] = body
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

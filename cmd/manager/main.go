@@ -117,11 +117,12 @@ func main() {
 		log.Info("Serving only the watched namespaces", "namespaces", namespaceNames(namespaces))
 	}
 	ctx := ctrl.SetupSignalHandler()
-	if err := controllers.Setup(ctx, mgr, controllers.Options{Concurrency: concurrency, AllowLoopback: allowLoopback, FeedBaseURL: feedBaseURL}); err != nil {
+	options := controllers.Options{Concurrency: concurrency, AllowLoopback: allowLoopback, FeedBaseURL: feedBaseURL}
+	if err := controllers.Setup(ctx, mgr, options); err != nil {
 		fail(log, err, "Failed to set up the controllers")
 	}
 	if feedAddr != "0" {
-		handler, err := participantHandler(ctx, mgr, feedBaseURL, allowLoopback)
+		handler, err := controllers.ParticipantHandler(mgr.GetClient(), mgr.GetAPIReader(), options)
 		if err != nil {
 			fail(log, err, "Failed to set up the participant-facing server")
 		}

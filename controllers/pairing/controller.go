@@ -1,7 +1,8 @@
 // Package pairing is the Pairing controller: it resolves a pairing's mentor and mentee, scores the
 // pair, schedules its standing meeting, keeps the meeting series in the programme's calendar, delivers
-// the pairing's events, and reports its stage in Ready. It owns every field of a Pairing's status but
-// status.ended, which the programme controller's matching pass writes.
+// the pairing's events, judges its health from its check-ins, and reports its stage in Ready. It owns
+// every field of a Pairing's status but status.ended, which the programme controller's matching pass
+// writes, and status.checkIns, which the page server writes.
 package pairing
 
 import (
@@ -36,6 +37,7 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
 // Reconciler reconciles Pairings.
@@ -64,6 +66,9 @@ type pass struct {
 	// ending is set when the programme's matching pass will end this pairing: it no longer fits the
 	// programme's rules.
 	ending string
+	// written runs once the status is written: a pass whose write conflicts runs again, and would
+	// repeat what it reports.
+	written []func()
 }
 
 // Reconcile runs the pairing's phases in order and writes its status once.
@@ -83,8 +88,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		// A pass that ended, stalled or not, has acted on this generation; a transient error has not.
 		p.status.ObservedGeneration = pairing.Generation
 	}
-	if writeErr := r.writeStatus(ctx, pairing, p.status); writeErr != nil && err == nil {
+	switch writeErr := r.writeStatus(ctx, pairing, p.status); {
+	case writeErr != nil && err == nil:
 		err = writeErr
+	case writeErr == nil:
+		for _, f := range p.written {
+			f()
+		}
 	}
 	return result, err
 }
@@ -104,7 +114,8 @@ func (r *Reconciler) reconcile(ctx context.Context, p *pass) (ctrl.Result, error
 	if !stalled {
 		synced = r.syncCalendar(ctx, p, slot, stage)
 	}
-	notified, err := r.notify(ctx, p, stage)
+	checkIns := r.checkIns(p)
+	notified, err := r.notify(ctx, p, stage, checkIns.events)
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("delivering the pairing's events: %w", err)
 	}
@@ -120,7 +131,8 @@ func (r *Reconciler) reconcile(ctx context.Context, p *pass) (ctrl.Result, error
 	default:
 		p.conditions.Ready(stage, message)
 	}
-	return ctrl.Result{RequeueAfter: timing.Sooner(timing.Sooner(p.untilStart(stage), p.untilNextMeeting()), notified.RetryAfter)}, nil
+	requeue := timing.Sooner(timing.Sooner(p.untilStart(stage), p.untilNextMeeting()), notified.RetryAfter)
+	return ctrl.Result{RequeueAfter: timing.Sooner(requeue, checkIns.requeue)}, nil
 }
 
 // resolve finds the programme and both participants. It returns done when the pairing cannot go further
@@ -277,13 +289,11 @@ func (p *pass) untilNextMeeting() time.Duration {
 	return 0
 }
 
-// notify delivers the pairing's events and sets its Notified condition.
-func (r *Reconciler) notify(ctx context.Context, p *pass, stage string) (notify.Outcome, error) {
+// notify delivers the pairing's events, and the others given, and sets its Notified condition.
+func (r *Reconciler) notify(ctx context.Context, p *pass, stage string, others []webhook.Event) (notify.Outcome, error) {
 	// The events see the status this pass computed: a meeting scheduled now is announced now.
-	view := p.Pairing.DeepCopy()
-	view.Status = *p.status
-	view.Status.Ended = p.Pairing.Status.Ended
-	out, err := r.Notifier.Deliver(ctx, p.Programme, p.Pairing, Events(view, stage, p.Timeline), p.status.Notifications)
+	events := append(Events(p.current(), stage, p.Timeline), others...)
+	out, err := r.Notifier.Deliver(ctx, p.Programme, p.Pairing, events, p.status.Notifications)
 	if err != nil {
 		return out, err
 	}
@@ -324,10 +334,10 @@ func approved(programme *mentoringv1alpha1.Programme, pairing *mentoringv1alpha1
 }
 
 // ownedStatus is the part of a pairing's status this controller owns: all but the programme
-// controller's end.
+// controller's end and the page server's check-ins.
 func ownedStatus(p *mentoringv1alpha1.Pairing) *mentoringv1alpha1.PairingStatus {
 	owned := p.Status.DeepCopy()
-	owned.Ended = nil
+	owned.Ended, owned.CheckIns = nil, nil
 	return owned
 }
 
@@ -338,14 +348,15 @@ func (r *Reconciler) writeStatus(ctx context.Context, p *mentoringv1alpha1.Pairi
 	log.FromContext(ctx).V(1).Info("Updated pairing status")
 	desired := p.DeepCopy()
 	desired.Status = *owned
-	desired.Status.Ended = p.Status.Ended
+	desired.Status.Ended, desired.Status.CheckIns = p.Status.Ended, p.Status.CheckIns
 	return status.Patch(ctx, r.Client, p, desired, status.PairingManager, true)
 }
 
-// SetupWithManager watches Pairings, their Programme and their Participants.
+// SetupWithManager watches Pairings (changes by people, their end, new answers), their Programme and
+// their Participants.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&mentoringv1alpha1.Pairing{}, builder.WithPredicates(predicate.Or(watch.ChangedByPeople, watch.PairingEnded))).
+		For(&mentoringv1alpha1.Pairing{}, builder.WithPredicates(predicate.Or(watch.ChangedByPeople, watch.PairingEnded, watch.CheckInsChanged))).
 		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(watch.Related(r.Client, &mentoringv1alpha1.PairingList{}, watch.ProgrammeIndex)),
 			builder.WithPredicates(watch.ChangedByPeople)).
 		Watches(&mentoringv1alpha1.Participant{}, handler.EnqueueRequestsFromMapFunc(watch.Related(r.Client, &mentoringv1alpha1.PairingList{}, watch.ParticipantIndex)),

@@ -1,7 +1,8 @@
-// Package participant is the Participant controller: it keeps a participant's calendar feed Secret
-// and delivers the participant's events (participant.unmatched) to the programme's webhooks. It owns
-// status.feedSecretRef, status.feedTokenHash and status.notifications; the programme controller owns
-// the rest of a Participant's status (eligibility, pairings, Matched, Ready).
+// Package participant is the Participant controller: it keeps a participant's calendar feed Secret and
+// personal-link Secret and delivers the participant's events (participant.unmatched) to the
+// programme's webhooks. It owns status.feedSecretRef, status.feedTokenHash, status.personalLink and
+// status.notifications; the programme controller owns the rest of a Participant's status
+// (eligibility, pairings, Matched, Ready).
 package participant
 
 import (
@@ -28,6 +29,7 @@ import (
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/feeds"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/pages"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/secrets"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
@@ -35,7 +37,7 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
-// Reconciler keeps a participant's feed Secret and delivers its events.
+// Reconciler keeps a participant's feed and link Secrets and delivers its events.
 type Reconciler struct {
 	client.Client
 	Recorder events.EventRecorder
@@ -44,6 +46,7 @@ type Reconciler struct {
 	// Wakeups are participants to reconcile at once: a webhook they wait for has recovered.
 	Wakeups <-chan event.GenericEvent
 	Feeds   feeds.Secrets
+	Links   pages.Links
 }
 
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=participants,verbs=list;watch
@@ -52,7 +55,8 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups="",resources=secrets,verbs=get;create;update;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
-// Reconcile keeps the feed and delivers the events, and writes the fields it owns in one status patch.
+// Reconcile keeps the feed and the personal link and delivers the events, and writes the fields it owns
+// in one status patch.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	participant := &mentoringv1alpha1.Participant{}
 	if err := r.Get(ctx, req.NamespacedName, participant); err != nil {
@@ -66,6 +70,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	owned := ownedStatus(participant)
 	if err := r.keepFeed(ctx, programme, participant, owned); err != nil {
+		return ctrl.Result{}, err
+	}
+	if err := r.keepLink(ctx, programme, participant, owned); err != nil {
 		return ctrl.Result{}, err
 	}
 	if reconciling := meta.FindStatusCondition(programme.Status.Conditions, mentoringv1alpha1.ReconcilingCondition); reconciling != nil &&
@@ -91,12 +98,13 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	return ctrl.Result{RequeueAfter: notified.RetryAfter}, r.writeStatus(ctx, participant, owned)
 }
 
-// ownedStatus is the part of a participant's status this controller owns: the feed and the
-// notifications.
+// ownedStatus is the part of a participant's status this controller owns: the feed, the personal
+// link and the notifications.
 func ownedStatus(p *mentoringv1alpha1.Participant) *mentoringv1alpha1.ParticipantStatus {
 	return &mentoringv1alpha1.ParticipantStatus{
 		FeedSecretRef: p.Status.FeedSecretRef,
 		FeedTokenHash: p.Status.FeedTokenHash,
+		PersonalLink:  p.Status.PersonalLink,
 		Notifications: p.Status.Notifications,
 	}
 }
@@ -108,6 +116,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, p *mentoringv1alpha1.Parti
 	log.FromContext(ctx).V(1).Info("Updated participant status")
 	desired := p.DeepCopy()
 	desired.Status.FeedSecretRef, desired.Status.FeedTokenHash, desired.Status.Notifications = owned.FeedSecretRef, owned.FeedTokenHash, owned.Notifications
+	desired.Status.PersonalLink = owned.PersonalLink
 	return status.Patch(ctx, r.Client, p, desired, status.ParticipantManager, true)
 }
 
@@ -141,6 +150,27 @@ func (r *Reconciler) keepFeed(ctx context.Context, programme *mentoringv1alpha1.
 		return fmt.Errorf("keeping the calendar feed Secret: %w", err)
 	}
 	owned.FeedSecretRef, owned.FeedTokenHash = ref, hash
+	return nil
+}
+
+// keepLink keeps the participant's personal-link Secret while the programme measures, and removes it
+// when it stops.
+func (r *Reconciler) keepLink(ctx context.Context, programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1.Participant,
+	owned *mentoringv1alpha1.ParticipantStatus) error {
+	if !pages.Enabled(programme) {
+		if owned.PersonalLink != nil {
+			if err := r.Links.Remove(ctx, r.Client, p); err != nil {
+				return fmt.Errorf("removing the personal-link Secret: %w", err)
+			}
+		}
+		owned.PersonalLink = nil
+		return nil
+	}
+	link, err := r.Links.Ensure(ctx, r.Client, p)
+	if err != nil {
+		return fmt.Errorf("keeping the personal-link Secret: %w", err)
+	}
+	owned.PersonalLink = link
 	return nil
 }
 

@@ -3,8 +3,8 @@
 // Programme's status, a Participant's eligibility, pairings, Matched and Ready, and a Pairing's end.
 //
 // One pass runs a list of steps in order: observe the members, match them, write the pairings, write
-// the participants, sum up the integrations, deliver the programme's own events. Each step owns one
-// part of the status; a summary then decides Ready, and the status is written once.
+// the participants, sum up the integrations and the check-ins, deliver the programme's own events.
+// Each step owns one part of the status; a summary then decides Ready, and the status is written once.
 package programme
 
 import (
@@ -88,8 +88,9 @@ type pass struct {
 	plan    *planner.Result
 	created int
 
-	// Set by integrations and notify.
+	// Set by integrations, measure and notify.
 	integrations *integrationsHealth
+	outcome      outcome
 	requeue      time.Duration
 }
 
@@ -123,7 +124,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	p := &pass{programme: programme, key: req.NamespacedName, status: programme.Status.DeepCopy(), now: r.Clock.Now()}
 	p.conditions = status.NewConditions(&p.status.Conditions, programme.Generation)
 	var stepErr error
-	for _, s := range []step{r.observe, r.match, r.writePairings, r.writeParticipants, r.integrations, r.notify} {
+	for _, s := range []step{r.observe, r.match, r.writePairings, r.writeParticipants, r.integrations, r.measure, r.notify} {
 		if stepErr = s(ctx, p); stepErr != nil {
 			break
 		}
@@ -135,9 +136,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.writeStatus(ctx, programme, p.status); err != nil && stepErr == nil {
 		stepErr = err
 	}
-	view := programme.DeepCopy()
-	view.Status = *p.status
-	metrics.Record(view, p.pairings, p.now)
+	recordGauges(programme, p)
 	return ctrl.Result{RequeueAfter: p.requeue}, stepErr
 }
 
@@ -187,6 +186,14 @@ const announce = time.Millisecond
 // ready reports whether the programme's status says Ready=True.
 func ready(programme *mentoringv1alpha1.Programme) bool {
 	return meta.IsStatusConditionTrue(programme.Status.Conditions, mentoringv1alpha1.ReadyCondition)
+}
+
+// recordGauges sets the programme's Prometheus gauges (internal/metrics) from the status this pass
+// computed, check-ins included.
+func recordGauges(programme *mentoringv1alpha1.Programme, p *pass) {
+	view := programme.DeepCopy()
+	view.Status = *p.status
+	metrics.Record(view, p.pairings, p.now)
 }
 
 // writeStatus writes the programme's status when it changed.

@@ -27,7 +27,7 @@ func (r *Reconciler) notify(ctx context.Context, p *pass) error {
 	view := p.programme.DeepCopy()
 	view.Status = *p.status
 	stage, _ := stageOf(p)
-	notified, err := r.Notifier.Deliver(ctx, view, p.programme, eventsOf(view, p.timeline, stage), p.status.Notifications)
+	notified, err := r.Notifier.Deliver(ctx, view, p.programme, eventsOf(view, p.timeline, stage, p.outcome), p.status.Notifications)
 	if err != nil {
 		return fmt.Errorf("delivering the programme's events: %w", err)
 	}
@@ -45,8 +45,9 @@ func (r *Reconciler) notify(ctx context.Context, p *pass) error {
 }
 
 // eventsOf are the events the programme's state implies: matched after every matching pass that changed
-// the pairings, named by the pairings it left active; completed at the end.
-func eventsOf(p *mentoringv1alpha1.Programme, timeline planner.Timeline, stage string) []webhook.Event {
+// the pairings, named by the pairings it left active; completed at the end, with the outcome of the
+// check-ins once the end survey has closed.
+func eventsOf(p *mentoringv1alpha1.Programme, timeline planner.Timeline, stage string, o outcome) []webhook.Event {
 	obj := notify.Object(p, webhook.KindProgramme, p.Name)
 	data := webhook.ProgrammeData{
 		Programme: p.Name, Participants: p.Status.Participants, Pairings: p.Status.Pairings, Unmatched: p.Status.Unmatched,
@@ -56,7 +57,8 @@ func eventsOf(p *mentoringv1alpha1.Programme, timeline planner.Timeline, stage s
 	if p.Status.LastMatchDigest != "" {
 		out = append(out, webhook.NewEvent(obj, webhook.ProgrammeMatched, p.Status.LastMatchDigest, p.Status.LastMatchTime.Time, data))
 	}
-	if stage == mentoringv1alpha1.ReasonCompleted {
+	if stage == mentoringv1alpha1.ReasonCompleted && !o.wait {
+		data.Outcome = o.figures
 		out = append(out, webhook.NewEvent(obj, webhook.ProgrammeCompleted, "", timeline.End, data))
 	}
 	return out

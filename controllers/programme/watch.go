@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/util/workqueue"
@@ -25,8 +26,8 @@ import (
 //   - the programme's own writes (the pairings a pass created or ended) showing in the cache: they
 //     satisfy the pass's expectations;
 //   - progress the programme sums up (a pairing reconciled, a delivery's outcome, a calendar's
-//     condition): the programme's status is summed up again a moment later, coalescing many such
-//     changes into one pass.
+//     condition, a person's answers to a check-in): the programme's status is summed up again a
+//     moment later, coalescing many such changes into one pass.
 func (r *Reconciler) memberEvents() handler.EventHandler {
 	return handler.Funcs{
 		CreateFunc: func(_ context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
@@ -79,7 +80,8 @@ func (r *Reconciler) updated(before, after client.Object) change {
 			return byPerson
 		case b.Status.ObservedGeneration != a.Status.ObservedGeneration,
 			!slices.Equal(notify.Outcomes(b.Status.Notifications), notify.Outcomes(a.Status.Notifications)),
-			conditionChanged(b.Status.Conditions, a.Status.Conditions, mentoringv1alpha1.CalendarSyncedCondition):
+			conditionChanged(b.Status.Conditions, a.Status.Conditions, mentoringv1alpha1.CalendarSyncedCondition),
+			!equality.Semantic.DeepEqual(b.Status.CheckIns, a.Status.CheckIns):
 			return progress
 		}
 	}

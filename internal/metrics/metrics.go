@@ -4,10 +4,11 @@
 // passes, and the requests to calendars, webhooks and mail relays.
 //
 // Labels are bounded: the namespace and name of a programme, plus one small fixed set (role, stage,
-// condition type) per gauge. No participant's name or any other personal data is ever a label.
+// condition type, health) per gauge. No participant's name or any other personal data is ever a label.
 package metrics
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,6 +27,7 @@ const (
 	roleLabel      = "role"
 	stageLabel     = "stage"
 	typeLabel      = "type"
+	healthLabel    = "health"
 )
 
 var programmeLabels = []string{namespaceLabel, programmeLabel}
@@ -82,6 +84,34 @@ var (
 	}, []string{"integration", "result"})
 )
 
+// The gauges of a programme's check-ins and surveys (status.measurement). A figure that status leaves
+// out, because fewer than five people contributed to it, has no series.
+var (
+	CheckInResponses = programmeGauge("mentoring_programme_checkin_responses",
+		"Answers given to a programme's check-ins and surveys, in all rounds.")
+	CheckInResponsesDue = programmeGauge("mentoring_programme_checkin_responses_due",
+		"Answers asked for in the rounds that have closed: two per pairing and round.")
+	CheckInResponseRatio = programmeGauge("mentoring_programme_checkin_response_ratio",
+		"Share of the answers due that were given, from 0 to 1; no series while none is due.")
+	MeetingsScheduled = programmeGauge("mentoring_programme_meetings_scheduled",
+		"Meetings scheduled in the periods somebody reported on.")
+	MeetingsHeld = programmeGauge("mentoring_programme_meetings_held",
+		"Meetings held in those periods, as reported: the larger of the two people's numbers per period.")
+	Usefulness = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "mentoring_programme_usefulness",
+		Help: "Average usefulness of their meetings, from 1 to 5, as mentors and as mentees rate it (role).",
+	}, []string{namespaceLabel, programmeLabel, roleLabel})
+	PairingHealth = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "mentoring_pairings_health",
+		Help: "Pairings of a programme that have not ended, by the health their check-ins show (OnTrack, NeedsAttention, Inactive, TooEarly).",
+	}, []string{namespaceLabel, programmeLabel, healthLabel})
+)
+
+// measurementGauges are the gauges of status.measurement, which a programme that does not measure
+// has no series of.
+var measurementGauges = []*prometheus.GaugeVec{CheckInResponses, CheckInResponsesDue, CheckInResponseRatio, MeetingsScheduled,
+	MeetingsHeld, Usefulness, PairingHealth}
+
 // conditionTypes are a programme's condition types.
 var conditionTypes = []string{mentoringv1alpha1.ReadyCondition, mentoringv1alpha1.ReconcilingCondition,
 	mentoringv1alpha1.StalledCondition, mentoringv1alpha1.MatchedCondition, mentoringv1alpha1.IntegrationsReadyCondition}
@@ -95,7 +125,7 @@ var programmeGauges = []*prometheus.GaugeVec{MatchedMenteesRatio, AverageScore, 
 
 func init() {
 	ctrlmetrics.Registry.MustRegister(Participants, Pairings, Stage, Condition, MatchingDuration, MatchingPasses, ExternalCalls)
-	for _, g := range programmeGauges {
+	for _, g := range append(programmeGauges, measurementGauges...) {
 		ctrlmetrics.Registry.MustRegister(g)
 	}
 }
@@ -138,12 +168,70 @@ func Record(programme *mentoringv1alpha1.Programme, pairings []mentoringv1alpha1
 	for _, t := range conditionTypes {
 		Condition.WithLabelValues(ns, name, t).Set(boolValue(meta.IsStatusConditionTrue(s.Conditions, t)))
 	}
+	recordMeasurement(ns, name, s.Measurement)
+}
+
+// recordMeasurement sets the gauges of a programme's status.measurement, and removes the series of
+// the figures it leaves out (all of them, when the programme does not measure).
+func recordMeasurement(ns, name string, m *mentoringv1alpha1.MeasurementSummary) {
+	if m == nil {
+		for _, g := range measurementGauges {
+			g.DeletePartialMatch(prometheus.Labels{namespaceLabel: ns, programmeLabel: name})
+		}
+		return
+	}
+	CheckInResponses.WithLabelValues(ns, name).Set(float64(m.Responses))
+	CheckInResponsesDue.WithLabelValues(ns, name).Set(float64(m.ResponsesDue))
+	setOrDelete(CheckInResponseRatio, percentRatio(m.ResponseRatePercent), ns, name)
+	setOrDelete(MeetingsScheduled, count(m.MeetingsScheduled), ns, name)
+	setOrDelete(MeetingsHeld, count(m.MeetingsHeld), ns, name)
+	setOrDelete(Usefulness, rating(m.UsefulnessMentors), ns, name, string(mentoringv1alpha1.RoleMentor))
+	setOrDelete(Usefulness, rating(m.UsefulnessMentees), ns, name, string(mentoringv1alpha1.RoleMentee))
+	h := m.PairingsByHealth
+	for health, n := range map[string]int32{mentoringv1alpha1.ReasonOnTrack: h.OnTrack, mentoringv1alpha1.ReasonNeedsAttention: h.NeedsAttention,
+		mentoringv1alpha1.ReasonInactive: h.Inactive, mentoringv1alpha1.ReasonTooEarly: h.TooEarly} {
+		PairingHealth.WithLabelValues(ns, name, health).Set(float64(n))
+	}
+}
+
+// setOrDelete sets the series of a gauge to the value, or removes it when there is none.
+func setOrDelete(g *prometheus.GaugeVec, value *float64, labels ...string) {
+	if value == nil {
+		g.DeleteLabelValues(labels...)
+		return
+	}
+	g.WithLabelValues(labels...).Set(*value)
+}
+
+func count(n *int32) *float64 {
+	if n == nil {
+		return nil
+	}
+	v := float64(*n)
+	return &v
+}
+
+func percentRatio(percent *int32) *float64 {
+	if percent == nil {
+		return nil
+	}
+	v := float64(*percent) / 100
+	return &v
+}
+
+// rating is an average rating as a number; nil when status leaves it out.
+func rating(r mentoringv1alpha1.Rating) *float64 {
+	v, err := strconv.ParseFloat(string(r), 64)
+	if err != nil {
+		return nil
+	}
+	return &v
 }
 
 // Forget removes a deleted programme's series.
 func Forget(programme *mentoringv1alpha1.Programme) {
 	labels := prometheus.Labels{namespaceLabel: programme.Namespace, programmeLabel: programme.Name}
-	for _, g := range append([]*prometheus.GaugeVec{Participants, Pairings, Stage, Condition}, programmeGauges...) {
+	for _, g := range append(append([]*prometheus.GaugeVec{Participants, Pairings, Stage, Condition}, programmeGauges...), measurementGauges...) {
 		g.DeletePartialMatch(labels)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
@@ -71,7 +72,7 @@ func TestRecordAndForget(t *testing.T) {
 	}
 
 	// Labels are bounded: a programme and one fixed set, never a person.
-	bounded := map[string]bool{namespaceLabel: true, programmeLabel: true, roleLabel: true, stageLabel: true, typeLabel: true}
+	bounded := map[string]bool{namespaceLabel: true, programmeLabel: true, roleLabel: true, stageLabel: true, typeLabel: true, healthLabel: true}
 	families, err := ctrlmetrics.Registry.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -98,6 +99,53 @@ func TestRecordAndForget(t *testing.T) {
 					t.Errorf("%s still has a series of the deleted programme", f.GetName())
 				}
 			}
+		}
+	}
+}
+
+// TestRecordMeasurement: a measured programme's figures become gauges; a figure status leaves out for a
+// small group has no series, and a programme that stops measuring has none at all.
+func TestRecordMeasurement(t *testing.T) {
+	programme := &mentoringv1alpha1.Programme{ObjectMeta: metav1.ObjectMeta{Namespace: "hr", Name: "measured"},
+		Status: mentoringv1alpha1.ProgrammeStatus{Measurement: &mentoringv1alpha1.MeasurementSummary{
+			Responses: 18, ResponsesDue: 20, ResponseRatePercent: ptr.To[int32](90),
+			MeetingsScheduled: ptr.To[int32](40), MeetingsHeld: ptr.To[int32](31), UsefulnessMentees: "4.2",
+			PairingsByHealth: mentoringv1alpha1.PairingHealthCounts{OnTrack: 3, NeedsAttention: 1, TooEarly: 2},
+		}}}
+	Record(programme, nil, time.Now())
+	for _, tc := range []struct {
+		name        string
+		value, want float64
+	}{
+		{"responses", testutil.ToFloat64(CheckInResponses.WithLabelValues("hr", "measured")), 18},
+		{"responses due", testutil.ToFloat64(CheckInResponsesDue.WithLabelValues("hr", "measured")), 20},
+		{"response ratio", testutil.ToFloat64(CheckInResponseRatio.WithLabelValues("hr", "measured")), 0.9},
+		{"meetings scheduled", testutil.ToFloat64(MeetingsScheduled.WithLabelValues("hr", "measured")), 40},
+		{"meetings held", testutil.ToFloat64(MeetingsHeld.WithLabelValues("hr", "measured")), 31},
+		{"mentees' usefulness", testutil.ToFloat64(Usefulness.WithLabelValues("hr", "measured", "Mentee")), 4.2},
+		{"pairings on track", testutil.ToFloat64(PairingHealth.WithLabelValues("hr", "measured", "OnTrack")), 3},
+		{"pairings inactive", testutil.ToFloat64(PairingHealth.WithLabelValues("hr", "measured", "Inactive")), 0},
+	} {
+		if tc.value != tc.want {
+			t.Errorf("%s = %v, want %v", tc.name, tc.value, tc.want)
+		}
+	}
+	if n := testutil.CollectAndCount(Usefulness); n != 1 {
+		t.Errorf("%d usefulness series, want the mentees' only: the mentors' figure is left out of status", n)
+	}
+
+	// Fewer than five people reported meetings now: status leaves the figures out, and so do the gauges.
+	programme.Status.Measurement.MeetingsScheduled, programme.Status.Measurement.MeetingsHeld = nil, nil
+	Record(programme, nil, time.Now())
+	if n := testutil.CollectAndCount(MeetingsHeld) + testutil.CollectAndCount(MeetingsScheduled); n != 0 {
+		t.Errorf("%d meetings series for figures status leaves out", n)
+	}
+
+	programme.Status.Measurement = nil
+	Record(programme, nil, time.Now())
+	for _, g := range measurementGauges {
+		if n := testutil.CollectAndCount(g); n != 0 {
+			t.Errorf("a programme that stopped measuring keeps %d series of a measurement gauge", n)
 		}
 	}
 }

@@ -81,11 +81,7 @@ func CheckInStateOf(programme *mentoringv1alpha1.Programme, p *mentoringv1alpha1
 		if !r.Opens.After(now) {
 			s.Events = append(s.Events[:0], CheckInDueEvent(p, r))
 		}
-		for _, t := range []time.Time{r.Opens, r.Closes} {
-			if t.After(now) && (s.Next.IsZero() || t.Before(s.Next)) {
-				s.Next = t
-			}
-		}
+		s.Next = sooner(sooner(s.Next, r.Opens, now), r.Closes, now)
 	}
 	if latest := latestAnswered(responses); latest != "" {
 		s.Events = append(s.Events, FeedbackEvent(p, latest, responses))
@@ -107,14 +103,32 @@ func latestAnswered(responses []measure.Response) string {
 	return latest.Round
 }
 
-// ProgrammeMeasurement is the programme's status.measurement and the outcome programme.completed
-// carries, from its pairings at time now; false when the programme does not measure. The outcome is
-// final once the end survey has closed, measure.Grace after the programme's end.
+// ProgrammeMeasured is what a programme's check-ins and surveys add up to at one time.
+type ProgrammeMeasured struct {
+	// Summary is the programme's status.measurement.
+	Summary *mentoringv1alpha1.MeasurementSummary
+	// Outcome is what programme.completed carries; it is final once Final is.
+	Outcome *webhook.ProgrammeOutcome
+	// Final is true once the end survey has closed, measure.Grace after the programme's end: no answer
+	// can change the outcome any more.
+	Final bool
+	// Next is when the figures change with time alone: a pairing's round opens or closes, or the
+	// outcome becomes final. Zero when nothing is left.
+	Next time.Time
+}
+
+// ProgrammeMeasurement is the programme's measurement from its pairings at time now, and false when
+// the programme does not measure.
 func ProgrammeMeasurement(programme *mentoringv1alpha1.Programme, pairings []mentoringv1alpha1.Pairing, timeline Timeline,
-	now time.Time) (*mentoringv1alpha1.MeasurementSummary, *webhook.ProgrammeOutcome, bool) {
+	now time.Time) (ProgrammeMeasured, bool) {
 	policy, ok := MeasurementPolicy(programme)
 	if !ok {
-		return nil, nil, false
+		return ProgrammeMeasured{}, false
+	}
+	final := timeline.End.Add(measure.Grace)
+	out := ProgrammeMeasured{Final: !now.Before(final)}
+	if !out.Final {
+		out.Next = final
 	}
 	var in []measure.Pairing
 	for i := range pairings {
@@ -122,10 +136,22 @@ func ProgrammeMeasurement(programme *mentoringv1alpha1.Programme, pairings []men
 		if p.Spec.ProgrammeRef.Name != programme.Name {
 			continue
 		}
+		rounds := measure.Rounds(policy, MeasureSchedule(p, timeline))
 		in = append(in, measure.Pairing{Mentor: p.Spec.MentorRef.Name, Mentee: p.Spec.MenteeRef.Name,
-			Rounds: measure.Rounds(policy, MeasureSchedule(p, timeline)), Responses: Responses(p.Status.CheckIns),
-			Ended: p.Status.Ended != nil})
+			Rounds: rounds, Responses: Responses(p.Status.CheckIns), Ended: p.Status.Ended != nil})
+		for _, r := range rounds {
+			out.Next = sooner(sooner(out.Next, r.Opens, now), r.Closes, now)
+		}
 	}
 	s := measure.Summarise(policy, in, now)
-	return MeasurementSummary(s), webhook.OutcomeOf(s), true
+	out.Summary, out.Outcome = MeasurementSummary(s), webhook.OutcomeOf(s)
+	return out, true
+}
+
+// sooner is the sooner of next and t, when t is after now; next when t is not, or zero when both are.
+func sooner(next, t, now time.Time) time.Time {
+	if t.After(now) && (next.IsZero() || t.Before(next)) {
+		return t
+	}
+	return next
 }

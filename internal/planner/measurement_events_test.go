@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -83,7 +84,8 @@ func TestCheckInStateOf(t *testing.T) {
 
 func TestProgrammeMeasurement(t *testing.T) {
 	programme, pairing, timeline := measuredPairing("uid-1", noMeeting("checkin-1", "Mentor", 20))
-	summary, outcome, ok := ProgrammeMeasurement(programme, []mentoringv1alpha1.Pairing{*pairing}, timeline, time.Date(2027, 3, 20, 0, 0, 0, 0, time.UTC))
+	measured, ok := ProgrammeMeasurement(programme, []mentoringv1alpha1.Pairing{*pairing}, timeline, time.Date(2027, 3, 20, 0, 0, 0, 0, time.UTC))
+	summary, outcome := measured.Summary, measured.Outcome
 	if !ok || summary.Responses != 1 || summary.ResponsesDue != 2 || *summary.ResponseRatePercent != 50 || summary.MeetingsHeld != nil {
 		t.Fatalf("summary %+v: want 1 of 2 answered, meetings hidden for one person", summary)
 	}
@@ -92,5 +94,41 @@ func TestProgrammeMeasurement(t *testing.T) {
 	}
 	if outcome.Responses != 1 || *outcome.ResponseRatePercent != 50 {
 		t.Errorf("outcome %+v", outcome)
+	}
+	if want := time.Date(2027, 4, 6, 10, 0, 0, 0, time.UTC); measured.Final || !measured.Next.Equal(want) {
+		t.Errorf("final %v, next change %v; want not final, the next at the midpoint survey's opening, %v", measured.Final, measured.Next, want)
+	}
+	// The end survey closes 14 days after the programme's end: from then on nothing changes.
+	closed := timeline.End.Add(measure.Grace)
+	if before, _ := ProgrammeMeasurement(programme, []mentoringv1alpha1.Pairing{*pairing}, timeline, closed.Add(-time.Second)); before.Final || !before.Next.Equal(closed) {
+		t.Errorf("a second before the end survey closes: final %v, next %v; want not final, next %v", before.Final, before.Next, closed)
+	}
+	if after, _ := ProgrammeMeasurement(programme, []mentoringv1alpha1.Pairing{*pairing}, timeline, closed); !after.Final || !after.Next.IsZero() {
+		t.Errorf("once the end survey closed: final %v, next %v; want final and nothing next", after.Final, after.Next)
+	}
+}
+
+// BenchmarkProgrammeMeasurement is the programme pass's measure step over 5,000 pairings (a programme
+// of 10,000 participants), each with both people's answers to the first three rounds.
+func BenchmarkProgrammeMeasurement(b *testing.B) {
+	programme, pairing, timeline := measuredPairing("uid-1")
+	pairings := make([]mentoringv1alpha1.Pairing, 5000)
+	for i := range pairings {
+		p := pairing.DeepCopy()
+		p.Name, p.Spec.MentorRef.Name, p.Spec.MenteeRef.Name = fmt.Sprintf("dl-%05d", i), fmt.Sprintf("m-%05d", i), fmt.Sprintf("e-%05d", i)
+		for _, round := range []string{"checkin-1", "checkin-2", "checkin-3"} {
+			for _, role := range []mentoringv1alpha1.Role{mentoringv1alpha1.RoleMentor, mentoringv1alpha1.RoleMentee} {
+				c := noMeeting(round, role, 20)
+				c.Meetings, c.Usefulness = ptr.To(int32(1+i%3)), ptr.To(int32(1+i%5))
+				p.Status.CheckIns = append(p.Status.CheckIns, c)
+			}
+		}
+		pairings[i] = *p
+	}
+	now := time.Date(2027, 4, 20, 12, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		if m, _ := ProgrammeMeasurement(programme, pairings, timeline, now); m.Summary.Responses != 30000 {
+			b.Fatalf("%d responses, want 30,000", m.Summary.Responses)
+		}
 	}
 }

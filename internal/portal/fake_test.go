@@ -8,7 +8,7 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/measure"
 )
 
-// fakeSource complements the real Source (kubesource, tested against a real API server): it holds
+// fakeSource complements the real Source (controllers/internal/pages, tested against a real API server): it holds
 // people in memory, so the handler's rules are tested alone and fast.
 type fakeSource struct {
 	mu       sync.Mutex

@@ -4,14 +4,12 @@
 // protects its form against cross-site posting, forged links and floods.
 //
 // The page reads and records through a [Source], which the operator implements against the
-// Kubernetes API (internal/portal/kubesource); the rules of rounds and questions are internal/measure's.
+// Kubernetes API (controllers/internal/pages); the rules of rounds and questions are internal/measure's.
 package portal
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"time"
 
@@ -94,12 +92,6 @@ type Submission struct {
 
 // tokenBytes is the length of a personal-link token before encoding.
 const tokenBytes = 32
-
-// HashToken is the SHA-256 of a token in hex, which the Participant's status keeps.
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
 
 // wellFormed is true for a string that can be a token, so that no lookup is made for others.
 func wellFormed(token string) bool {

@@ -1,29 +1,21 @@
 // Package feeds gives every participant of a programme that sets spec.integrations.calendar.feed a
 // calendar subscription: a Secret, owned by the Participant, with an unguessable token and the URL
-// built from it, and the server that answers that URL with the participant's meetings. The
-// Participant's status keeps only the token's SHA-256, which a cache index maps back to the
-// participant; the server then compares the token with the one in the Secret, so deleting the Secret
-// revokes the URL at once (the participant gets a new one on its next pass).
+// built from it (kept as controllers/internal/tokens keeps every token), and the server that answers
+// that URL with the participant's meetings.
 package feeds
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
-	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/meetings"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/tokens"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
@@ -36,12 +28,7 @@ func Enabled(programme *mentoringv1alpha1.Programme) bool {
 }
 
 // SecretName is the name of a participant's feed Secret.
-func SecretName(participant string) string { return participant + "-calendar-feed" }
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
-}
+func SecretName(participant string) string { return kind("").SecretName(participant) }
 
 // Secrets manages the participants' feed Secrets.
 type Secrets struct {
@@ -52,53 +39,26 @@ type Secrets struct {
 	BaseURL string
 }
 
-// Ensure returns the participant's feed Secret and token hash. Without a key it creates the Secret
-// with a random token when it does not exist; with the programme's feed key the token is derived from
-// the key and the participant's declared identity, and the Secret is made to hold it.
+// kind is the feed Secrets' kind of token Secret.
+func kind(baseURL string) tokens.Kind {
+	return tokens.Kind{Suffix: "-calendar-feed", What: "a calendar feed Secret", URL: func(token string) string {
+		return strings.TrimSuffix(baseURL, "/") + calendar.FeedPrefix + token + ".ics"
+	}}
+}
+
+// Ensure returns the participant's feed Secret and token hash: a random token, or, with the programme's
+// feed key, one derived from it (tokens.Kind.Ensure).
 func (f Secrets) Ensure(ctx context.Context, c client.Client, p *mentoringv1alpha1.Participant, key []byte) (*mentoringv1alpha1.LocalObjectReference, string, error) {
-	ref := &mentoringv1alpha1.LocalObjectReference{Name: SecretName(p.Name)}
-	secret := &corev1.Secret{}
-	err := f.Reader.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: ref.Name}, secret)
-	if err != nil && !apierrors.IsNotFound(err) {
-		return nil, "", err
-	}
-	exists, current := err == nil, string(secret.Data["token"])
-	token := current
-	switch {
-	case key != nil:
-		token = calendar.DerivedToken(key, p.Namespace+"/"+p.Name)
-	case current == "":
-		token = calendar.NewToken()
-	}
-	if exists && token == current {
-		return ref, hashToken(token), nil
-	}
-	desired := &corev1.Secret{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"},
-		ObjectMeta: metav1.ObjectMeta{Name: ref.Name, Namespace: p.Namespace},
-		Type:       corev1.SecretTypeOpaque,
-		Data:       map[string][]byte{"token": []byte(token), "url": []byte(strings.TrimSuffix(f.BaseURL, "/") + calendar.FeedPrefix + token + ".ics")},
-	}
-	if err := controllerutil.SetControllerReference(p, desired, c.Scheme()); err != nil {
-		return nil, "", err
-	}
-	if exists {
-		desired.ResourceVersion = secret.ResourceVersion
-		err = c.Update(ctx, desired)
-	} else {
-		err = c.Create(ctx, desired)
-	}
+	hash, err := kind(f.BaseURL).Ensure(ctx, c, f.Reader, p, key)
 	if err != nil {
 		return nil, "", err
 	}
-	log.FromContext(ctx).Info("Wrote a calendar feed Secret")
-	return ref, hashToken(token), nil
+	return &mentoringv1alpha1.LocalObjectReference{Name: SecretName(p.Name)}, hash, nil
 }
 
 // Remove deletes a participant's feed Secret when the programme no longer serves feeds.
 func (f Secrets) Remove(ctx context.Context, c client.Client, p *mentoringv1alpha1.Participant) error {
-	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: SecretName(p.Name), Namespace: p.Namespace}}
-	return client.IgnoreNotFound(c.Delete(ctx, secret))
+	return kind(f.BaseURL).Remove(ctx, c, p)
 }
 
 // Source serves participants' meetings to calendar.FeedHandler from the manager's cache.
@@ -119,18 +79,9 @@ func Handler(c, secrets client.Reader, clk clock.PassiveClock) http.Handler {
 // Feed returns the meetings of the participant whose token this is: one series per active, scheduled
 // pairing they are in, nothing of anybody else's.
 func (f Source) Feed(ctx context.Context, token string) ([]calendar.Event, bool, error) {
-	var participants mentoringv1alpha1.ParticipantList
-	if err := f.Client.List(ctx, &participants, client.MatchingFields{watch.FeedTokenIndex: hashToken(token)}); err != nil {
+	p, ok, err := kind("").Holder(ctx, f.Client, f.Secrets, watch.FeedTokenIndex, token)
+	if !ok || err != nil {
 		return nil, false, err
-	}
-	if len(participants.Items) != 1 {
-		return nil, false, nil
-	}
-	p := &participants.Items[0]
-	secret := &corev1.Secret{}
-	err := f.Secrets.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: SecretName(p.Name)}, secret)
-	if err != nil || !calendar.TokenEqual(string(secret.Data["token"]), token) {
-		return nil, false, client.IgnoreNotFound(err)
 	}
 	programme := &mentoringv1alpha1.Programme{}
 	if err := f.Client.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: p.Spec.ProgrammeRef.Name}, programme); err != nil {

@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"time"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/secrets"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/metrics"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
@@ -89,6 +91,20 @@ func (n *Notifier) Endpoint(ctx context.Context, programme *mentoringv1alpha1.Pr
 		ep.unusable = webhook.Result{Outcome: webhook.OutcomeRetry, Message: "the CA bundle holds no certificate"}
 	}
 	return ep, nil
+}
+
+// attempt sends one event to the endpoint, unless it is unusable, and counts the request.
+func (ep Endpoint) attempt(ctx context.Context, e webhook.Event, now time.Time) (webhook.Result, error) {
+	if ep.unusable.Outcome != "" {
+		return ep.unusable, nil
+	}
+	request, err := webhook.Build(ep.Format, e, ep.secret, now)
+	if err != nil {
+		return webhook.Result{}, err
+	}
+	result := ep.sender.Send(ctx, ep.URL, request)
+	metrics.ExternalCalls.WithLabelValues("webhook", result.Class()).Inc()
+	return result, nil
 }
 
 // sender returns the shared Sender for a CA bundle, so connections are reused across passes.

@@ -20,7 +20,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
-	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/metrics"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
@@ -103,14 +102,9 @@ func (n *Notifier) Deliver(ctx context.Context, programme *mentoringv1alpha1.Pro
 			}
 			endpoints[d.Webhook] = ep
 		}
-		result := ep.unusable
-		if result.Outcome == "" {
-			request, err := webhook.Build(ep.Format, d.Event, ep.secret, now)
-			if err != nil {
-				return Outcome{}, err
-			}
-			result = ep.sender.Send(ctx, ep.URL, request)
-			metrics.ExternalCalls.WithLabelValues("webhook", result.Class()).Inc()
+		result, err := ep.attempt(ctx, d.Event, now)
+		if err != nil {
+			return Outcome{}, err
 		}
 		n.observe(webhookKey{client.ObjectKeyFromObject(programme), d.Webhook}, result.Outcome, ep.Hash, now)
 		if record := step.Report(d, result); record.State == webhook.StateFailed {
@@ -124,6 +118,28 @@ func (n *Notifier) Deliver(ctx context.Context, programme *mentoringv1alpha1.Pro
 	}
 	n.remember(programme, obj, out.Records)
 	return out, nil
+}
+
+// Send delivers one event to one of the programme's webhooks now, once, and returns an error unless
+// the webhook accepted it; under spec.suspend it sends nothing and says so. Nothing records the
+// attempt: the page server sends people's comments so, which are never stored, and are delivered at
+// once or not at all.
+func (n *Notifier) Send(ctx context.Context, programme *mentoringv1alpha1.Programme, name string, e webhook.Event) error {
+	if programme.Spec.Suspend {
+		return fmt.Errorf("programme %s is suspended", programme.Name)
+	}
+	ep, err := n.Endpoint(ctx, programme, name)
+	if err != nil {
+		return err
+	}
+	result, err := ep.attempt(ctx, e, n.Clock.Now())
+	if err != nil {
+		return err
+	}
+	if result.Outcome != webhook.OutcomeDelivered {
+		return fmt.Errorf("webhook %s: %s", name, result.Message)
+	}
+	return nil
 }
 
 // remember records, for each of the programme's webhooks, whether obj has a delivery to it waiting
@@ -201,10 +217,12 @@ func (n *Notifier) targets(ctx context.Context, programme *mentoringv1alpha1.Pro
 		n.mu.Lock()
 		health := n.health[key]
 		n.mu.Unlock()
-		t := webhook.Target{Name: w.Name, RecoveredAt: health.recoveredAt}
+		var events []webhook.EventType
 		for _, e := range w.Events {
-			t.Events = append(t.Events, webhook.EventType(e))
+			events = append(events, webhook.EventType(e))
 		}
+		// A chat channel never receives individual answers, even when its spec lists no events.
+		t := webhook.Target{Name: w.Name, RecoveredAt: health.recoveredAt, Events: webhook.EventsFor(webhook.Format(w.Format), events)}
 		if health.goneConfig != "" {
 			// Only a webhook that was gone costs a read of its Secrets here.
 			ep, err := n.Endpoint(ctx, programme, w.Name)

@@ -23,6 +23,8 @@ const (
 	ProgrammeManager   = "mentoring-programme-controller"
 	ParticipantManager = "mentoring-participant-controller"
 	PairingManager     = "mentoring-pairing-controller"
+	// PortalManager is the page server, on every replica: it writes a Pairing's status.checkIns.
+	PortalManager = "mentoring-portal"
 )
 
 // Apply creates or updates an object's metadata and spec by server-side apply, as the manager's

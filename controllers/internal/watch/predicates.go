@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
@@ -30,6 +31,13 @@ func ChangedSpec(e event.UpdateEvent) bool {
 var PairingEnded = predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
 	before, after := e.ObjectOld.(*mentoringv1alpha1.Pairing), e.ObjectNew.(*mentoringv1alpha1.Pairing)
 	return (before.Status.Ended == nil) != (after.Status.Ended == nil)
+}}
+
+// CheckInsChanged lets through updates that change a pairing's status.checkIns: the page server
+// recorded somebody's answers.
+var CheckInsChanged = predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+	before, after := e.ObjectOld.(*mentoringv1alpha1.Pairing), e.ObjectNew.(*mentoringv1alpha1.Pairing)
+	return !equality.Semantic.DeepEqual(before.Status.CheckIns, after.Status.CheckIns)
 }}
 
 // ConditionChanged lets through updates that change the status or reason of one of the conditions,

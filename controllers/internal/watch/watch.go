@@ -26,6 +26,8 @@ const (
 	ParticipantIndex = "pairing.participant"
 	// FeedTokenIndex indexes Participants by status.feedTokenHash.
 	FeedTokenIndex = "status.feedTokenHash"
+	// LinkTokenIndex indexes Participants by status.personalLink.tokenHash.
+	LinkTokenIndex = "status.personalLink.tokenHash"
 )
 
 // SetupIndexes registers the field indexes every controller relies on.
@@ -45,6 +47,12 @@ func SetupIndexes(ctx context.Context, mgr manager.Manager) error {
 		{&mentoringv1alpha1.Participant{}, FeedTokenIndex, func(obj client.Object) []string {
 			if hash := obj.(*mentoringv1alpha1.Participant).Status.FeedTokenHash; hash != "" {
 				return []string{hash}
+			}
+			return nil
+		}},
+		{&mentoringv1alpha1.Participant{}, LinkTokenIndex, func(obj client.Object) []string {
+			if link := obj.(*mentoringv1alpha1.Participant).Status.PersonalLink; link != nil && link.TokenHash != "" {
+				return []string{link.TokenHash}
 			}
 			return nil
 		}},

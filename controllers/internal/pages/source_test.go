@@ -1,4 +1,4 @@
-package kubesource_test
+package pages_test
 
 import (
 	"context"
@@ -12,8 +12,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/pages"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/portal"
-	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/portal/kubesource"
 )
 
 // post sends a person's check-in as their browser would, with the form token from their page.
@@ -65,8 +66,8 @@ func TestTwoReplicasLoseNoAnswer(t *testing.T) {
 			managers[f.Manager] = true
 		}
 	}
-	if !managers[kubesource.FieldManager] {
-		t.Errorf("status written by %v, want %s among them", managers, kubesource.FieldManager)
+	if !managers[status.PortalManager] {
+		t.Errorf("status written by %v, want %s among them", managers, status.PortalManager)
 	}
 }
 
@@ -82,7 +83,7 @@ func TestLinksAreChecked(t *testing.T) {
 		t.Fatalf("%d answers saved", n)
 	}
 	ctx := context.Background()
-	must(t, env.Client.Delete(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: w.namespace, Name: kubesource.LinkSecretName("bob")}}))
+	must(t, env.Client.Delete(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: w.namespace, Name: pages.LinkSecretName("bob")}}))
 	resp, err := http.Get(r.URL + portal.Prefix + w.links["bob"])
 	must(t, err)
 	resp.Body.Close()
@@ -95,7 +96,7 @@ func TestLinksAreChecked(t *testing.T) {
 	// The participant controller makes a new link: a new token, which works.
 	bob := &mentoringv1alpha1.Participant{}
 	must(t, env.Client.Get(ctx, clientKey(w.namespace, "bob"), bob))
-	link, err := kubesource.Links{Secrets: env.Client, BaseURL: "http://x"}.Ensure(ctx, env.Client, bob)
+	link, err := pages.Links{Reader: env.Client, BaseURL: "http://x"}.Ensure(ctx, env.Client, bob)
 	must(t, err)
 	if link.TokenHash == bob.Status.PersonalLink.TokenHash {
 		t.Error("the new link has the revoked token")

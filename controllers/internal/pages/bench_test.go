@@ -1,4 +1,4 @@
-package kubesource_test
+package pages_test
 
 import (
 	"flag"
@@ -27,7 +27,7 @@ var (
 // and the 99th percentile, the page server's CPU per submission (the API server's is its own), and its
 // heap. Run at the scale with
 //
-//	go test ./internal/portal/kubesource -run '^$' -bench Submissions -benchtime 10000x -portal.people 10000
+//	go test ./controllers/internal/pages -run '^$' -bench Submissions -benchtime 10000x -portal.people 10000
 func BenchmarkSubmissions(b *testing.B) {
 	w := newProgramme(b, false)
 	pairs := *benchPeople / 2

@@ -1,33 +1,33 @@
-// Package kubesource is the participant page's Source in the Kubernetes API: it finds a person by the
-// SHA-256 of their link's token through a cache index, checks the token against the one in their
-// Secret, and records answers into the Pairing's status.checkIns, a field only it writes.
-//
-// It is controller-side glue, like the calendar feed's source in controllers/feed.go, kept out of
-// controllers while that package is restructured; it may move there unchanged.
-package kubesource
+// Package pages gives every participant of a programme that measures (spec.measurement) a personal
+// page: a Secret, owned by the Participant, with an unguessable link (kept as
+// controllers/internal/tokens keeps every token), and the page's Source in the Kubernetes API, which
+// finds a person by their link and records their answers into the Pairing's status.checkIns, a field
+// only it writes. internal/portal serves the page itself.
+package pages
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
-	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/measure"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/planner"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/portal"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/zones"
 )
 
-// FieldManager owns status.checkIns: the page server is its only writer, on every replica.
-const FieldManager = "mentoring-portal"
+// The page server reads a Pairing afresh from the API server before it writes the Pairing's status.
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=get
+// +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings/status,verbs=patch
 
 // Source implements portal.Source.
 type Source struct {
@@ -36,26 +36,17 @@ type Source struct {
 	Client client.Client
 	// API reads Secrets and the Pairing to change straight from the API server.
 	API client.Reader
-	// Comments forwards comments to the programme's comments webhook.
-	Comments *Forwarder
+	// Notifier sends comments to the programme's comments webhook.
+	Notifier *notify.Notifier
 }
 
 // Person finds the participant whose link this is: the cache index narrows the token's hash to one
 // participant, and the token must then equal the one in their Secret, read from the API server, so a
 // deleted Secret revokes the link at once.
 func (s *Source) Person(ctx context.Context, token string) (portal.Person, bool, error) {
-	var participants mentoringv1alpha1.ParticipantList
-	if err := s.Client.List(ctx, &participants, client.MatchingFields{LinkHashIndex: portal.HashToken(token)}); err != nil {
+	p, ok, err := kind("").Holder(ctx, s.Client, s.API, watch.LinkTokenIndex, token)
+	if !ok || err != nil {
 		return portal.Person{}, false, err
-	}
-	if len(participants.Items) != 1 {
-		return portal.Person{}, false, nil
-	}
-	p := &participants.Items[0]
-	secret := &corev1.Secret{}
-	err := s.API.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: p.Status.PersonalLink.SecretRef.Name}, secret)
-	if err != nil || !calendar.TokenEqual(string(secret.Data[TokenKey]), token) {
-		return portal.Person{}, false, client.IgnoreNotFound(err)
 	}
 	programme := &mentoringv1alpha1.Programme{}
 	if err := s.Client.Get(ctx, client.ObjectKey{Namespace: p.Namespace, Name: p.Spec.ProgrammeRef.Name}, programme); err != nil {
@@ -72,13 +63,13 @@ func (s *Source) Person(ctx context.Context, token string) (portal.Person, bool,
 	}
 	person := portal.Person{Namespace: p.Namespace, Participant: p.Name, DisplayName: p.Spec.DisplayName, Zone: zone,
 		Programme: portal.Programme{Name: programme.Name, Purpose: programme.Spec.Purpose, Policy: policy}}
-	var pairings mentoringv1alpha1.PairingList
-	if err := s.Client.List(ctx, &pairings, client.InNamespace(p.Namespace), client.MatchingFields{ParticipantIndex: p.Name}); err != nil {
+	pairings, err := watch.PairingsOf(ctx, s.Client, p.Namespace, p.Name)
+	if err != nil {
 		return portal.Person{}, false, err
 	}
-	slices.SortFunc(pairings.Items, func(a, b mentoringv1alpha1.Pairing) int { return a.CreationTimestamp.Compare(b.CreationTimestamp.Time) })
-	for i := range pairings.Items {
-		pr := &pairings.Items[i]
+	slices.SortFunc(pairings, func(a, b mentoringv1alpha1.Pairing) int { return a.CreationTimestamp.Compare(b.CreationTimestamp.Time) })
+	for i := range pairings {
+		pr := &pairings[i]
 		if pr.Spec.ProgrammeRef.Name != programme.Name {
 			continue
 		}
@@ -142,8 +133,7 @@ func (s *Source) Record(ctx context.Context, sub portal.Submission) error {
 		}
 		desired := current.DeepCopy()
 		desired.Status.CheckIns = planner.WithCheckIn(current.Status.CheckIns, checkIn)
-		return s.Client.Status().Patch(ctx, desired, client.MergeFromWithOptions(current, client.MergeFromWithOptimisticLock{}),
-			client.FieldOwner(FieldManager))
+		return status.Patch(ctx, s.Client, current, desired, status.PortalManager, true)
 	})
 }
 
@@ -154,19 +144,4 @@ var conflictBackoff = wait.Backoff{Steps: 8, Duration: 20 * time.Millisecond, Fa
 
 func inPairing(pr *mentoringv1alpha1.Pairing, participant string) bool {
 	return pr.Spec.MentorRef.Name == participant || pr.Spec.MenteeRef.Name == participant
-}
-
-// forward sends the round's answers with the comment to the comments webhook; the comment is then
-// forgotten.
-func (s *Source) forward(ctx context.Context, key client.ObjectKey, sub portal.Submission) error {
-	pairing := &mentoringv1alpha1.Pairing{}
-	if err := s.API.Get(ctx, key, pairing); err != nil {
-		return fmt.Errorf("%w: reading the pairing: %w", portal.ErrCommentNotDelivered, err)
-	}
-	programme := &mentoringv1alpha1.Programme{}
-	if err := s.Client.Get(ctx, client.ObjectKey{Namespace: key.Namespace, Name: pairing.Spec.ProgrammeRef.Name}, programme); err != nil {
-		return fmt.Errorf("%w: reading the programme: %w", portal.ErrCommentNotDelivered, err)
-	}
-	responses := planner.Responses(planner.WithCheckIn(pairing.Status.CheckIns, planner.CheckIn(sub.Response)))
-	return s.Comments.Forward(ctx, programme, pairing, responses, sub.Response, sub.Comment)
 }

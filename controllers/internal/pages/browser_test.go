@@ -1,4 +1,4 @@
-package kubesource_test
+package pages_test
 
 import (
 	"context"

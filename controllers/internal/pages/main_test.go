@@ -1,4 +1,4 @@
-package kubesource_test
+package pages_test
 
 import (
 	"context"
@@ -15,14 +15,18 @@ import (
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/clock"
 	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/pages"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/tokens"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/portal"
-	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/portal/kubesource"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/testenv"
 )
 
@@ -121,14 +125,14 @@ func (w *world) participant(name, display, zone string, role mentoringv1alpha1.R
 			Timezone: mentoringv1alpha1.TimeZone(zone)},
 	}
 	must(w.t, env.Client.Create(ctx, participant))
-	link, err := kubesource.Links{Secrets: env.Client, BaseURL: "http://mentoring.example.org"}.Ensure(ctx, env.Client, participant)
+	link, err := pages.Links{Reader: env.Client, BaseURL: "http://mentoring.example.org"}.Ensure(ctx, env.Client, participant)
 	must(w.t, err)
 	before := participant.DeepCopy()
 	participant.Status.PersonalLink = link
 	must(w.t, env.Client.Status().Patch(ctx, participant, client.MergeFrom(before)))
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.links[name] = w.secret(link.SecretRef.Name)[kubesource.TokenKey]
+	w.links[name] = w.secret(link.SecretRef.Name)[tokens.TokenKey]
 }
 
 func (w *world) secret(name string) map[string]string {
@@ -142,7 +146,7 @@ func (w *world) secret(name string) map[string]string {
 }
 
 func (w *world) linkURL(participant string) string {
-	return w.secret(kubesource.LinkSecretName(participant))[kubesource.URLKey]
+	return w.secret(pages.LinkSecretName(participant))[tokens.URLKey]
 }
 
 // pair creates a pairing on the topic ai and, as the pairing controller does, books its meeting:
@@ -175,7 +179,7 @@ func (w *world) startReplica(opts portal.Options) *replica {
 	mgr, err := ctrl.NewManager(env.Config, ctrl.Options{Metrics: metricsserver.Options{BindAddress: "0"}, HealthProbeBindAddress: "0"})
 	must(w.t, err)
 	ctx, cancel := context.WithCancel(context.Background())
-	must(w.t, kubesource.SetupIndexes(ctx, mgr.GetFieldIndexer()))
+	must(w.t, watch.SetupIndexes(ctx, mgr))
 	r := &replica{stop: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
@@ -184,8 +188,8 @@ func (w *world) startReplica(opts portal.Options) *replica {
 	if !mgr.GetCache().WaitForCacheSync(ctx) {
 		w.t.Fatal("the cache did not sync")
 	}
-	opts.Source = &kubesource.Source{Client: mgr.GetClient(), API: env.Client,
-		Comments: &kubesource.Forwarder{Secrets: env.Client, AllowLoopback: true}}
+	opts.Source = &pages.Source{Client: mgr.GetClient(), API: env.Client,
+		Notifier: &notify.Notifier{Secrets: env.Client, AllowLoopback: true, Clock: clock.RealClock{}}}
 	if opts.Clock == nil {
 		opts.Clock = clocktesting.NewFakePassiveClock(during)
 	}
