@@ -174,7 +174,8 @@ func privateCohort(programme string) ([]*mentoringv1alpha1.Participant, []privat
 }
 
 // TestNoPersonalDataLeaks runs a whole programme (a CalDAV calendar in Radicale, calendar feeds, a
-// signed HR webhook and a Slack webhook, check-ins with comments for the HR webhook, twelve
+// signed HR webhook and a Slack webhook, introductions and invitations by email through an SMTP relay,
+// check-ins with comments for the HR webhook, twelve
 // participants, five active pairings, unmatched mentees, then a paired mentee leaving, and a mentor
 // answering a check-in with a comment on their page) with the manager logging at V(7), the most it
 // allows, and checks that no participant's email, display name, employee id or attribute value is in
@@ -195,6 +196,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	t.Cleanup(feeds.Close)
 	hr := startReceiver(t, m.clock)
 	chat := startChatReceiver(t)
+	relay := testenv.SMTPForTest(t, testenv.SMTPOptions{})
 
 	prog := withCalDAV(programme("prog"), dav, ns)
 	prog.Spec.Integrations.Calendar.Feed = true
@@ -202,7 +204,11 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	slack, slackSecrets := chatWebhooks(chat)
 	prog.Spec.Integrations.Webhooks = []mentoringv1alpha1.Webhook{standardWebhook("hr"), slack[0]}
 	prog.Spec.Measurement = &mentoringv1alpha1.Measurement{CommentsWebhook: "hr"}
+	prog.Spec.Integrations.Email = &mentoringv1alpha1.EmailIntegration{Address: relay.Addr, TLS: mentoringv1alpha1.EmailNoTLS,
+		From: "office@example.org", MaxMessagesPerMinute: 6000}
 	people, data := privateCohort("prog")
+	// The relay refuses one mentor's address: the Warning event that reports it names no address.
+	g.Expect(relay.RefuseRecipient(data[1].email, 550)).To(Succeed())
 	create(t, ns, append(append(webhookSecrets("hr", hr.srv.URL+"/hr"), slackSecrets...), caldavSecret(testenv.RadicaleUsers["mentoring"]), prog)...)
 	create(t, ns, objects(people)...)
 
@@ -214,8 +220,15 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 		for _, p := range pairings {
 			g.Expect(condition(p.Status.Conditions, "Ready")).To(Equal("Ready=True/Active"))
 			g.Expect(condition(p.Status.Conditions, "CalendarSynced")).To(Equal("CalendarSynced=True/Synced"))
+			if p.Spec.MentorRef.Name == data[1].name {
+				g.Expect(condition(p.Status.Conditions, "EmailSent")).To(Equal("EmailSent=False/RecipientRefused"))
+			} else {
+				g.Expect(condition(p.Status.Conditions, "EmailSent")).To(Equal("EmailSent=True/Delivered"))
+			}
 		}
 		g.Expect(events(g, dav, ns)).To(HaveLen(5))
+		g.Expect(mailbox(g, relay)).To(HaveLen(18), "each person of the five pairs but the refused one got an introduction and an invitation")
+		g.Expect(warningsWithReason(g, ns, mentoringv1alpha1.ReasonRecipientRefused)).NotTo(BeEmpty())
 		g.Expect(condition(get(g, ns, "emp-4111", &mentoringv1alpha1.Participant{}).Status.Conditions, "Matched")).To(
 			HavePrefix("Matched=False/"), "the inclusion mentee is told why they are unmatched")
 		g.Expect(chat.received("/slack")).NotTo(BeEmpty())
@@ -239,7 +252,10 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	participantUID := get(g, ns, leaving, &mentoringv1alpha1.Participant{}).UID
 	g.Expect(env.Client.Delete(context.Background(), &mentoringv1alpha1.Participant{ObjectMeta: metav1.ObjectMeta{Name: leaving, Namespace: ns}})).To(Succeed())
 	g.Eventually(func(g Gomega) {
-		g.Expect(get(g, ns, pairings[0].Name, &mentoringv1alpha1.Pairing{}).Status.Ended).NotTo(BeNil())
+		ended := get(g, ns, pairings[0].Name, &mentoringv1alpha1.Pairing{})
+		g.Expect(ended.Status.Ended).NotTo(BeNil())
+		g.Expect(ended.Status.Email.Series.Cancelled).To(BeTrue(), "the partner was sent the cancellation")
+		g.Expect(condition(ended.Status.Conditions, "EmailSent")).To(Equal("EmailSent=True/Delivered"))
 		active := 0
 		for _, p := range listPairings(g, ns) {
 			if p.Status.Ended == nil {

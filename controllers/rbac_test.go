@@ -57,6 +57,7 @@ var maybeUnusedRules = map[string]string{
 	"list mentoring.reverse-mentoring.dev/programmes":   "the informer's initial list where watch-list streaming is unavailable",
 	"list mentoring.reverse-mentoring.dev/participants": "the informer's initial list where watch-list streaming is unavailable",
 	"list mentoring.reverse-mentoring.dev/pairings":     "the informer's initial list where watch-list streaming is unavailable",
+	"list /configmaps": "the metadata informer's initial list where watch-list streaming is unavailable",
 }
 
 // TestRBACLeastPrivilege runs the real manager as its ServiceAccount, bound to exactly
@@ -87,17 +88,22 @@ func TestRBACLeastPrivilege(t *testing.T) {
 	feeds := httptest.NewServer(participantServer)
 	t.Cleanup(feeds.Close)
 	hr := startReceiver(t, m.clock)
+	relay := testenv.SMTPForTest(t, testenv.SMTPOptions{})
 
 	prog := withCalDAV(programme("prog"), dav, ns)
 	prog.Spec.Integrations.Calendar.Feed = true
 	prog.Spec.Integrations.Webhooks = []mentoringv1alpha1.Webhook{standardWebhook("hr")}
 	prog.Spec.Measurement = &mentoringv1alpha1.Measurement{CommentsWebhook: "hr"}
+	prog.Spec.Integrations.Email = &mentoringv1alpha1.EmailIntegration{Address: relay.Addr, TLS: mentoringv1alpha1.EmailNoTLS,
+		From: "office@example.org", MaxMessagesPerMinute: 6000, TemplatesConfigMapRef: &mentoringv1alpha1.LocalObjectReference{Name: "email"}}
+	templates := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "email"},
+		Data: map[string]string{"introduction.subject": "Meet {{.Partner.Name}}"}}
 	manual := programme("manual")
 	manual.Spec.Matching.Approval = mentoringv1alpha1.ApprovalManual
 	broken := programme("broken")
 	broken.Spec.Integrations = &mentoringv1alpha1.Integrations{Webhooks: []mentoringv1alpha1.Webhook{{
 		Name: "chat", Format: mentoringv1alpha1.WebhookSlack, URLSecretRef: mentoringv1alpha1.SecretKeyReference{Name: "absent-url"}}}}
-	objs := append(webhookSecrets("hr", hr.srv.URL+"/hr"), caldavSecret(testenv.RadicaleUsers["mentoring"]), prog, manual, broken,
+	objs := append(webhookSecrets("hr", hr.srv.URL+"/hr"), caldavSecret(testenv.RadicaleUsers["mentoring"]), templates, prog, manual, broken,
 		mentor("ada", "prog"), mentee("bob", "prog"), mentor("cy", "prog"), mentee("dee", "prog"),
 		mentor("eve", "manual"), mentee("fay", "manual"), mentor("orphan", "nowhere"))
 	createIn(t, admin, ns, objs...)
@@ -113,6 +119,7 @@ func TestRBACLeastPrivilege(t *testing.T) {
 			g.Expect(condition(p.Status.Conditions, "Ready")).To(Equal("Ready=True/Active"))
 			g.Expect(condition(p.Status.Conditions, "CalendarSynced")).To(Equal("CalendarSynced=True/Synced"))
 			g.Expect(condition(p.Status.Conditions, "Notified")).To(Equal("Notified=True/Delivered"))
+			g.Expect(condition(p.Status.Conditions, "EmailSent")).To(Equal("EmailSent=True/Delivered"))
 		}
 		g.Expect(byProgramme["manual"]).To(HaveLen(1))
 		g.Expect(condition(byProgramme["manual"][0].Status.Conditions, "Ready")).To(Equal("Ready=True/AwaitingApproval"))

@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/feeds"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/mail"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/meetings"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/pages"
@@ -21,6 +22,7 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/pairing"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/participant"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/programme"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/email"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
@@ -34,6 +36,8 @@ type Options struct {
 	AllowLoopback bool
 	// DeliveryPolicy is how webhook deliveries are retried; the zero value uses the defaults.
 	DeliveryPolicy webhook.Policy
+	// EmailPolicy is how email deliveries are retried; the zero value uses email.DefaultPolicy.
+	EmailPolicy email.Policy
 	// FeedBaseURL is where the participant-facing server (ParticipantHandler) is reached from outside;
 	// feed URLs and personal links start with it.
 	FeedBaseURL string
@@ -52,12 +56,18 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	wakeups := notify.NewWakeups(ctx)
 	notifier := &notify.Notifier{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback, Policy: opts.DeliveryPolicy,
 		Clock: opts.Clock, Recovered: wakeups.Recovered}
+	if opts.EmailPolicy == (email.Policy{}) {
+		opts.EmailPolicy = email.DefaultPolicy
+	}
+	mailer := &mail.Mailer{Reader: mgr.GetAPIReader(), Cache: mgr.GetClient(), AllowLoopback: opts.AllowLoopback, Policy: opts.EmailPolicy,
+		Recovered: wakeups.Recovered}
 	if err := (&programme.Reconciler{
 		Client:   mgr.GetClient(),
 		Recorder: mgr.GetEventRecorder("programme-controller"),
 		Clock:    opts.Clock,
 		Options:  controllerOptions,
 		Notifier: notifier,
+		Mail:     mailer,
 		Wakeups:  wakeups.Programmes,
 		Writers:  16,
 		Secrets:  mgr.GetAPIReader(),
@@ -84,6 +94,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		Wakeups:   wakeups.Pairings,
 		Calendars: meetings.Calendars{Secrets: mgr.GetAPIReader(), AllowLoopback: opts.AllowLoopback},
 		Secrets:   mgr.GetAPIReader(),
+		Mail:      mailer,
 	}).SetupWithManager(mgr)
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command (`make demo`): runs the operator against an embedded local control plane
-# with the sample programme, a local CalDAV server (Radicale, when installed) and a local webhook
-# receiver, then shows what an admin sees. No cluster needed.
+# with the sample programme, a local CalDAV server (Radicale, when installed), a local SMTP relay
+# (aiosmtpd, when installed) and a local webhook receiver, then shows what an admin sees. No cluster
+# needed.
 #
 #   make demo              # stays up until Ctrl-C, so you can explore with kubectl
 #   DEMO_ONCE=1 make demo  # prints and exits (CI runs it this way)
@@ -49,6 +50,20 @@ else
   step "Radicale is not installed (apt-get install python3-radicale): meetings go to calendar feeds only"
 fi
 
+email=''
+if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+  SMTP_PORT=$(free_port)
+  MAIL_DIR=$STATE/mail
+  rm -rf "$MAIL_DIR"
+  step "Starting aiosmtpd, an SMTP relay, on 127.0.0.1:$SMTP_PORT (messages in $MAIL_DIR/new)"
+  /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAIL_DIR" >"$STATE/smtp.log" 2>&1 &
+  pids+=($!)
+  email=", \"email\": {\"address\": \"127.0.0.1:$SMTP_PORT\", \"tls\": \"None\", \"from\": \"office@example.org\",
+    \"fromName\": \"Digital leaders programme office\", \"maxMessagesPerMinute\": 600}"
+else
+  step "aiosmtpd is not installed (apt-get install python3-aiosmtpd): nobody is introduced by email"
+fi
+
 HOOK_PORT=$(free_port)
 HOOK_SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
 step "Starting the webhook receiver on 127.0.0.1:$HOOK_PORT (deliveries in $STATE/webhooks.log)"
@@ -73,13 +88,13 @@ fi
 kubectl apply -n "$NAMESPACE" -k "$SAMPLE"
 programme=$(kubectl get programmes -n "$NAMESPACE" -o jsonpath='{.items[0].metadata.name}')
 
-step "Starting the programme today and connecting its calendar and webhook"
+step "Starting the programme today and connecting its calendar, webhook and email"
 today=$(date -u +%F)
 kubectl patch programme "$programme" -n "$NAMESPACE" --type merge -p "{\"spec\": {
   \"schedule\": {\"start\": \"$today\", \"enrolmentDeadline\": \"$(date -u -d '+30 days' +%F)\", \"end\": \"$(date -u -d '+180 days' +%F)\"},
   \"integrations\": {\"calendar\": {$calendar},
     \"webhooks\": [{\"name\": \"hr\", \"format\": \"StandardWebhooks\", \"urlSecretRef\": {\"name\": \"demo-webhook\"},
-      \"signingSecretRef\": {\"name\": \"demo-webhook\", \"key\": \"secret\"}}]}}}"
+      \"signingSecretRef\": {\"name\": \"demo-webhook\", \"key\": \"secret\"}}]$email}}}"
 
 step "Waiting for the programme and its pairings to be Ready"
 if ! kubectl wait -n "$NAMESPACE" --for=condition=Ready --timeout=180s "programme/$programme" ||
@@ -105,6 +120,22 @@ mentee=$(kubectl get pairings -n "$NAMESPACE" -o jsonpath='{.items[0].spec.mente
 feed=$(kubectl get secret "$mentee-calendar-feed" -n "$NAMESPACE" -o jsonpath='{.data.url}' | base64 -d)
 echo "Calendar feed of $mentee (subscribe to it in Outlook, Google or Apple Calendar): $feed"
 echo "It holds $(curl -fsS "$feed" | grep -c 'BEGIN:VEVENT') meeting series."
+
+if [[ -n "$email" ]]; then
+  step "Introductions and invitations by email, as the relay received them"
+  kubectl get pairings -n "$NAMESPACE" -o custom-columns='PAIRING:.metadata.name,EMAIL:.status.conditions[?(@.type=="EmailSent")].reason,MESSAGES:.status.email.messages[*].kind'
+  /usr/bin/python3 - "$MAIL_DIR" <<'PY'
+import email, email.policy, pathlib, sys
+files = sorted(pathlib.Path(sys.argv[1], "new").iterdir(), key=lambda p: p.stat().st_mtime)
+print(f"{len(files)} messages in {sys.argv[1]}/new (open one in a mail program to see it as people will):")
+for path in files[:8]:
+    m = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    parts = [p.get_content_type() + ("; method=" + p.get_param("method") if p.get_param("method") else "") for p in m.iter_parts()]
+    print(f"  {m['to']}: {m['subject']}  [{', '.join(parts)}]")
+if len(files) > 8:
+    print(f"  … and {len(files) - 8} more")
+PY
+fi
 
 step "Webhook deliveries, verified and deduplicated by the receiver"
 curl -fsS "http://127.0.0.1:$HOOK_PORT/stats"

@@ -18,7 +18,7 @@ const (
 	// MatchedCondition on a Programme is True when the last matching pass succeeded; on a Participant
 	// it says whether the participant has a pairing and, if not, why.
 	MatchedCondition = "Matched"
-	// IntegrationsReadyCondition on a Programme is True when its calendar and webhooks are usable.
+	// IntegrationsReadyCondition on a Programme is True when its calendar, webhooks and email are usable.
 	IntegrationsReadyCondition = "IntegrationsReady"
 	// EligibleCondition on a Participant says whether the participant can be matched.
 	EligibleCondition = "Eligible"

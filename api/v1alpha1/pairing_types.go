@@ -217,9 +217,9 @@ type PairingStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// conditions: Ready, ConstraintsMet, CalendarSynced, Notified and, when the programme measures,
-	// Healthy, plus Reconciling and Stalled while true. Ready's reason tells the pairing's stage:
-	// Proposed, AwaitingApproval, Active, Ended or Completed.
+	// conditions: Ready, ConstraintsMet, CalendarSynced, Notified, EmailSent and, when the programme
+	// measures, Healthy, plus Reconciling and Stalled while true. Ready's reason tells the pairing's
+	// stage: Proposed, AwaitingApproval, Active, Ended or Completed.
 	// +optional
 	// +listType=map
 	// +listMapKey=type

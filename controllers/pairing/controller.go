@@ -29,6 +29,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/mail"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/meetings"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/secrets"
@@ -52,10 +53,12 @@ type Reconciler struct {
 	Calendars meetings.Calendars
 	// Secrets reads the participants' attributes Secrets directly from the API server.
 	Secrets client.Reader
+	Mail    *mail.Mailer
 }
 
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings,verbs=list;watch;patch
 // +kubebuilder:rbac:groups=mentoring.reverse-mentoring.dev,resources=pairings/status,verbs=patch
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
 
 // pass is what one pass over a pairing knows and decides.
 type pass struct {
@@ -115,12 +118,16 @@ func (r *Reconciler) reconcile(ctx context.Context, p *pass) (ctrl.Result, error
 		synced = r.syncCalendar(ctx, p, slot, stage)
 	}
 	checkIns := r.checkIns(p)
+	mailed, err := r.sendEmail(ctx, p, slot, stage)
+	if err != nil {
+		return ctrl.Result{}, fmt.Errorf("sending the pairing's email: %w", err)
+	}
 	notified, err := r.notify(ctx, p, stage, checkIns.events)
 	if err != nil {
 		return ctrl.Result{}, fmt.Errorf("delivering the pairing's events: %w", err)
 	}
 	switch pending := meta.FindStatusCondition(p.status.Conditions, mentoringv1alpha1.NotifiedCondition); {
-	case stalled || synced.stalled:
+	case stalled || synced.stalled || mailed.stalled:
 		// The conditions say what a person must fix.
 	case synced.err != nil:
 		return ctrl.Result{}, fmt.Errorf("writing the meeting series: %w", synced.err)
@@ -128,11 +135,13 @@ func (r *Reconciler) reconcile(ctx context.Context, p *pass) (ctrl.Result, error
 		p.conditions.Reconciling(mentoringv1alpha1.ReasonEnding, p.ending)
 	case pending.Reason == mentoringv1alpha1.ReasonDeliveryPending:
 		p.conditions.Reconciling(pending.Reason, pending.Message)
+	case mailed.pending != "":
+		p.conditions.Reconciling(mentoringv1alpha1.ReasonDeliveryPending, mailed.pending)
 	default:
 		p.conditions.Ready(stage, message)
 	}
 	requeue := timing.Sooner(timing.Sooner(p.untilStart(stage), p.untilNextMeeting()), notified.RetryAfter)
-	return ctrl.Result{RequeueAfter: timing.Sooner(requeue, checkIns.requeue)}, nil
+	return ctrl.Result{RequeueAfter: timing.Sooner(timing.Sooner(requeue, checkIns.requeue), mailed.retryAfter)}, nil
 }
 
 // resolve finds the programme and both participants. It returns done when the pairing cannot go further
@@ -352,8 +361,8 @@ func (r *Reconciler) writeStatus(ctx context.Context, p *mentoringv1alpha1.Pairi
 	return status.Patch(ctx, r.Client, p, desired, status.PairingManager, true)
 }
 
-// SetupWithManager watches Pairings (changes by people, their end, new answers), their Programme and
-// their Participants.
+// SetupWithManager watches Pairings (changes by people, their end, new answers), their Programme, their
+// Participants and the metadata of the ConfigMaps that hold programmes' email templates.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&mentoringv1alpha1.Pairing{}, builder.WithPredicates(predicate.Or(watch.ChangedByPeople, watch.PairingEnded, watch.CheckInsChanged))).
@@ -361,6 +370,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 			builder.WithPredicates(watch.ChangedByPeople)).
 		Watches(&mentoringv1alpha1.Participant{}, handler.EnqueueRequestsFromMapFunc(watch.Related(r.Client, &mentoringv1alpha1.PairingList{}, watch.ParticipantIndex)),
 			builder.WithPredicates(watch.ChangedByPeople)).
+		Watches(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.templatesChanged), builder.OnlyMetadata).
 		WatchesRawSource(notify.Source(r.Wakeups)).
 		WithOptions(r.Options).
 		Named("pairing").

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -24,9 +25,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/mail"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/status"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/watch"
@@ -45,6 +48,7 @@ type Reconciler struct {
 	Clock    clock.PassiveClock
 	Options  controller.Options
 	Notifier *notify.Notifier
+	Mail     *mail.Mailer
 	// Wakeups are programmes to reconcile at once: a webhook they wait for has recovered.
 	Wakeups <-chan event.GenericEvent
 	// Writers is the number of pairings and participants written at once.
@@ -243,6 +247,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(&mentoringv1alpha1.Programme{}, builder.WithPredicates(watch.ChangedByPeople)).
 		Watches(&mentoringv1alpha1.Participant{}, r.memberEvents()).
 		Watches(&mentoringv1alpha1.Pairing{}, r.memberEvents()).
+		Watches(&corev1.ConfigMap{}, handler.EnqueueRequestsFromMapFunc(r.templatesChanged), builder.OnlyMetadata).
 		WatchesRawSource(notify.Source(r.Wakeups)).
 		WithOptions(r.Options).
 		Named("programme").

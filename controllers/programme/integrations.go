@@ -2,6 +2,7 @@ package programme
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,8 +11,11 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/mail"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/notify"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/secrets"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/calendar"
@@ -19,7 +23,7 @@ import (
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/webhook"
 )
 
-// integrationsHealth is how a programme's calendar and webhooks stand.
+// integrationsHealth is how a programme's calendar, webhooks and email stand.
 type integrationsHealth struct {
 	// stalled problems need a person: a missing Secret, a refused address, a gone webhook, refused
 	// credentials.
@@ -44,13 +48,13 @@ func (h *integrationsHealth) problem(stalled bool, reason, message string) {
 // condition is the IntegrationsReady condition.
 func (h *integrationsHealth) condition() (metav1.ConditionStatus, string, string) {
 	if len(h.stalled)+len(h.retrying) == 0 {
-		return metav1.ConditionTrue, mentoringv1alpha1.ReasonSucceeded, "Calendar and webhooks are usable."
+		return metav1.ConditionTrue, mentoringv1alpha1.ReasonSucceeded, "Calendar, webhooks and email are usable."
 	}
 	return metav1.ConditionFalse, h.reason, strings.Join(append(h.stalled, h.retrying...), " ")
 }
 
-// integrations sums up, from what the pairings and participants report, how the programme's calendar
-// and webhooks stand. It owns the IntegrationsReady condition and status.webhooks.
+// integrations sums up, from what the pairings and participants report, how the programme's calendar,
+// webhooks and email stand. It owns the IntegrationsReady condition and status.webhooks.
 func (r *Reconciler) integrations(ctx context.Context, p *pass) error {
 	p.integrations = &integrationsHealth{}
 	calendarHealth(p.pairings, p.integrations)
@@ -59,6 +63,9 @@ func (r *Reconciler) integrations(ctx context.Context, p *pass) error {
 	}
 	if err := r.webhookHealth(ctx, p); err != nil {
 		return fmt.Errorf("checking the webhooks: %w", err)
+	}
+	if err := r.emailHealth(ctx, p); err != nil {
+		return fmt.Errorf("checking the email settings: %w", err)
 	}
 	condition, reason, message := p.integrations.condition()
 	p.conditions.Set(mentoringv1alpha1.IntegrationsReadyCondition, condition, reason, message)
@@ -172,4 +179,49 @@ func failedSince(records []mentoringv1alpha1.Notification, name string, since ti
 		return r.Webhook == name && r.State == mentoringv1alpha1.DeliveryFailed && r.LastAttemptTime != nil &&
 			!r.LastAttemptTime.Time.Before(since) && matches(r.LastResult)
 	})
+}
+
+// emailHealth checks the programme's email settings (its Secrets, its templates, the relay's address),
+// then folds in the pairings' EmailSent conditions: what the relay refused of the settings needs a
+// person; messages waiting for a retry or the rate limit resolve themselves. A relay refusing one
+// recipient is the pairing's own business.
+func (r *Reconciler) emailHealth(ctx context.Context, p *pass) error {
+	if mail.Settings(p.programme) == nil {
+		return nil
+	}
+	var settings *mail.SettingsError
+	switch _, err := r.Mail.Open(ctx, p.programme); {
+	case errors.As(err, &settings):
+		p.integrations.problem(true, settings.Reason, "Email: "+settings.Message)
+		return nil
+	case err != nil:
+		return err
+	}
+	failing, first := map[string]int{}, map[string]string{}
+	for _, pairing := range p.pairings {
+		if c := meta.FindStatusCondition(pairing.Status.Conditions, mentoringv1alpha1.EmailSentCondition); c != nil && c.Status == metav1.ConditionFalse {
+			if failing[c.Reason]++; failing[c.Reason] == 1 {
+				first[c.Reason] = c.Message
+			}
+		}
+	}
+	for _, reason := range slices.Sorted(maps.Keys(failing)) {
+		switch reason {
+		case mentoringv1alpha1.ReasonRecipientRefused:
+		case mentoringv1alpha1.ReasonDeliveryPending:
+			p.integrations.problem(false, reason, fmt.Sprintf("Email: %d pairings wait to deliver messages; see their EmailSent condition.", failing[reason]))
+		default:
+			p.integrations.problem(true, reason, fmt.Sprintf("Email: %d pairings report %s: %s", failing[reason], reason, first[reason]))
+		}
+	}
+	return nil
+}
+
+// templatesChanged maps a changed ConfigMap to the programmes whose email templates it holds.
+func (r *Reconciler) templatesChanged(ctx context.Context, configMap client.Object) []reconcile.Request {
+	var requests []reconcile.Request
+	for _, programme := range mail.ProgrammesUsing(ctx, r, configMap) {
+		requests = append(requests, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(programme)})
+	}
+	return requests
 }

@@ -81,6 +81,7 @@ func (r *Reconciler) updated(before, after client.Object) change {
 		case b.Status.ObservedGeneration != a.Status.ObservedGeneration,
 			!slices.Equal(notify.Outcomes(b.Status.Notifications), notify.Outcomes(a.Status.Notifications)),
 			conditionChanged(b.Status.Conditions, a.Status.Conditions, mentoringv1alpha1.CalendarSyncedCondition),
+			conditionChanged(b.Status.Conditions, a.Status.Conditions, mentoringv1alpha1.EmailSentCondition),
 			!equality.Semantic.DeepEqual(b.Status.CheckIns, a.Status.CheckIns):
 			return progress
 		}
