@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"golang.org/x/sync/errgroup"
-	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -40,7 +39,7 @@ func (r *Reconciler) writeParticipants(ctx context.Context, p *pass) error {
 	for i := range p.participants {
 		current := &p.participants[i]
 		desired := decide(current)
-		if equality.Semantic.DeepEqual(ownedStatus(current), desired) {
+		if sameOwnedStatus(ownedStatus(current), desired) {
 			continue
 		}
 		writes.Go(func() error { return r.writeParticipant(wctx, current, desired) })
@@ -106,6 +105,12 @@ func ownedStatus(participant *mentoringv1alpha1.Participant) *mentoringv1alpha1.
 	}
 }
 
+// sameOwnedStatus compares two statuses of a participant in what ownedStatus holds.
+func sameOwnedStatus(a, b *mentoringv1alpha1.ParticipantStatus) bool {
+	return a.ObservedGeneration == b.ObservedGeneration && a.ActivePairings == b.ActivePairings &&
+		slices.Equal(a.Pairings, b.Pairings) && status.SameConditions(a.Conditions, b.Conditions)
+}
+
 func (r *Reconciler) writeParticipant(ctx context.Context, participant *mentoringv1alpha1.Participant, owned *mentoringv1alpha1.ParticipantStatus) error {
 	desired := participant.DeepCopy()
 	desired.Status.ObservedGeneration, desired.Status.Conditions = owned.ObservedGeneration, owned.Conditions
@@ -122,7 +127,7 @@ func (r *Reconciler) stallOrphans(ctx context.Context, key client.ObjectKey) err
 	for i := range participants {
 		participant := &participants[i]
 		desired := r.orphaned(participant)
-		if equality.Semantic.DeepEqual(ownedStatus(participant), desired) {
+		if sameOwnedStatus(ownedStatus(participant), desired) {
 			continue
 		}
 		if err := r.writeParticipant(ctx, participant, desired); err != nil {

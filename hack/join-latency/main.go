@@ -12,6 +12,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,18 +30,26 @@ func main() {
 	var (
 		participants, joins int
 		manager             testenv.ManagerOptions
+		profile             string
 	)
 	flag.IntVar(&participants, "participants", 2000, "Participants in the settled programme.")
 	flag.IntVar(&joins, "joins", 20, "Newcomers who join, one at a time.")
+	flag.StringVar(&profile, "cpu-profile", "", "Write the manager's CPU profile over the joins to this file (for go tool pprof).")
 	manager.AddFlags(flag.CommandLine)
 	flag.Parse()
-	if err := run(participants, joins, manager); err != nil {
+	if profile != "" {
+		manager.Args = append(manager.Args, "--pprof-bind-address="+pprofAddress)
+	}
+	if err := run(participants, joins, manager, profile); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(n, joins int, manager testenv.ManagerOptions) error {
+// pprofAddress is where the manager serves its profiles when -cpu-profile asks for one.
+const pprofAddress = "127.0.0.1:6061"
+
+func run(n, joins int, manager testenv.ManagerOptions, profile string) error {
 	env, err := testenv.StartProcessEnv()
 	if err != nil {
 		return err
@@ -72,7 +82,16 @@ func run(n, joins int, manager testenv.ManagerOptions) error {
 	}
 	fmt.Printf("%d participants settled in %.1f s.\n", n, time.Since(started).Seconds())
 
+	settled, err := mgr.Metrics()
+	if err != nil {
+		return err
+	}
 	var latencies, cpus []time.Duration
+	profiled := make(chan error, 1)
+	if profile != "" {
+		go func() { profiled <- writeProfile(profile, joins) }()
+		time.Sleep(100 * time.Millisecond) // the profile starts
+	}
 	for i := range joins {
 		newcomer := joiner(i)
 		before := testenv.CPUSeconds(map[string]int{"manager": mgr.Pid()})["manager"]
@@ -101,6 +120,11 @@ func run(n, joins int, manager testenv.ManagerOptions) error {
 		after := testenv.CPUSeconds(map[string]int{"manager": mgr.Pid()})["manager"]
 		cpus = append(cpus, time.Duration((after-before)*float64(time.Second)))
 	}
+	if profile != "" {
+		if err := <-profiled; err != nil {
+			return err
+		}
+	}
 	fmt.Printf("%d joins: create → Pairing p50 %s, p95 %s; manager CPU per join p50 %s, p95 %s\n", joins,
 		quantile(latencies, 0.5), quantile(latencies, 0.95), quantile(cpus, 0.5), quantile(cpus, 0.95))
 	metrics, err := mgr.Metrics()
@@ -109,6 +133,10 @@ func run(n, joins int, manager testenv.ManagerOptions) error {
 	}
 	for path, passes := range metrics.Sum("mentoring_matching_passes_total", "path") {
 		fmt.Printf("  matching passes, %s: %.0f\n", path, passes)
+	}
+	before := settled.Sum("controller_runtime_reconcile_total", "controller")
+	for controller, reconciles := range metrics.Sum("controller_runtime_reconcile_total", "controller") {
+		fmt.Printf("  %s reconciles per join: %.1f\n", controller, (reconciles-before[controller])/float64(joins))
 	}
 	return nil
 }
@@ -153,4 +181,22 @@ func quantile(ds []time.Duration, q float64) time.Duration {
 	slices.Sort(sorted)
 	i := int(q*float64(len(sorted))+0.5) - 1
 	return sorted[min(max(i, 0), len(sorted)-1)].Round(time.Millisecond)
+}
+
+// writeProfile writes the manager's CPU profile over a second per join, about as long as the joins take.
+func writeProfile(path string, joins int) error {
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", pprofAddress, joins))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

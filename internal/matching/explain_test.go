@@ -21,15 +21,15 @@ func TestUnmatchedReasons(t *testing.T) {
 		message string
 	}{
 		{name: "no shared topic", people: []matching.Participant{mentor("ann"), mentor("amy"), mentee("bob", goals("sre", 3))},
-			who: "bob", reason: "NoSharedTopic", message: "No mentor fits: 2 with no shared topic."},
+			who: "bob", reason: "NoSharedTopic", message: "No mentor fits: every mentor is without a shared topic."},
 		{name: "seniority gap", people: []matching.Participant{mentor("ann"), mentee("bob", seniority(1))}, who: "bob", reason: "SeniorityGap"},
 		{name: "management chain", people: []matching.Participant{mentor("ann"), mentee("bob", managedBy("ann"))}, who: "bob", reason: "ManagementChain"},
 		{name: "no common availability", people: []matching.Participant{mentor("ann"), mentee("bob", available(days(9*60, 12*60, time.Saturday)))},
 			who: "bob", reason: "NoCommonAvailability"},
 		{name: "the constraint ruling out most mentors", people: []matching.Participant{mentor("ann", seniority(9)), mentor("amy", expertise("sre", 2)), mentor("ada", expertise("sre", 2)), mentee("bob")},
-			who: "bob", reason: "NoSharedTopic", message: "No mentor fits: 2 with no shared topic, 1 too close in seniority."},
+			who: "bob", reason: "NoSharedTopic", message: "No mentor fits: most are without a shared topic; the others are too close in seniority."},
 		{name: "counterparts taken", people: []matching.Participant{mentor("ann"), mentee("bob"), mentee("cat")},
-			who: "bob", reason: matching.ReasonCounterpartsTaken},
+			who: "bob", reason: matching.ReasonCounterpartsTaken, message: "The mentors who fit are all at capacity with mentees the MaxParticipation objective prefers."},
 		{name: "paused", people: []matching.Participant{mentor("ann"), mentee("bob", paused())}, who: "bob", reason: "Paused"},
 		{name: "held", people: []matching.Participant{mentor("ann"), mentee("bob", hold("ConsentMissing"))}, who: "bob", reason: "ConsentMissing"},
 		{name: "enrolment closed", policy: func(p *matching.Policy) { p.Closed = true }, people: []matching.Participant{mentor("ann"), mentee("bob")},
@@ -61,6 +61,34 @@ func TestUnmatchedReasons(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An unmatched participant's message does not change when a newcomer of the other role joins and
+// is left unmatched too, as long as the newcomer does not change which constraint rules out most
+// people: the controller writes every changed message to the participant's status, so a message that
+// counted people would rewrite every unmatched participant on each join.
+func TestANewcomerLeavesTheOthersReasonsAsTheyWere(t *testing.T) {
+	people := []matching.Participant{mentor("ann", seniority(9)), mentor("amy", expertise("sre", 2)), mentor("ada", expertise("sre", 2)),
+		mentor("abe"), mentee("bob", seniority(1)), mentee("cat", managedBy("abe"), expertise("sre", 2)), mentee("dan")}
+	before := reasons(matching.Match(input(programme(), people...)))
+	after := reasons(matching.Match(input(programme(), append(people, mentor("aki", expertise("sre", 2)), mentee("eve", seniority(1)))...)))
+	for name, reason := range before {
+		if after[name] != reason {
+			t.Errorf("%s: %q before the newcomers joined, %q after", name, reason, after[name])
+		}
+	}
+	if len(before) < 2 {
+		t.Fatalf("want at least two unmatched participants to compare, have %v", before)
+	}
+}
+
+// reasons are the unmatched participants' reasons and messages, by name.
+func reasons(r matching.Result) map[string]string {
+	out := map[string]string{}
+	for _, u := range r.Unmatched {
+		out[u.Name] = u.Reason.Reason + ": " + u.Reason.Message
+	}
+	return out
 }
 
 // Explain names the mentee's pair, and for every other mentor either the constraint that rules them

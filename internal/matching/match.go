@@ -408,20 +408,22 @@ func (m *matcher) tally(p *person) tally {
 	return t
 }
 
-// explainTally says why a participant of the role, with the tally, is left without a pair.
+// explainTally says why a participant of the role, with the tally, is left without a pair. The message
+// names no counts, only which constraints rule people out, the most common first: a newcomer of the
+// other role then leaves it as it is, so one join does not rewrite every unmatched participant's
+// status. `kubectl mentoring explain` gives the verdict for each person of the other role.
 func (x *index) explainTally(role Role, t tally) Reason {
 	other := "mentor"
 	if role == Mentor {
 		other = "mentee"
 	}
-	fits := t.counts[0]
 	switch {
 	case t.others == 0:
 		return Reason{ReasonNoCounterpart, fmt.Sprintf("The programme has no %s.", other)}
-	case fits > 0 && role == Mentee:
-		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("%s fit, and all of them are at capacity with mentees the %s objective prefers.", count(fits, "mentor"), x.policy.Objective)}
-	case fits > 0:
-		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("%s fit, and all of them have a mentor the %s objective prefers.", count(fits, "mentee"), x.policy.Objective)}
+	case t.counts[0] > 0 && role == Mentee:
+		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("The mentors who fit are all at capacity with mentees the %s objective prefers.", x.policy.Objective)}
+	case t.counts[0] > 0:
+		return Reason{ReasonCounterpartsTaken, fmt.Sprintf("The mentees who fit all have a mentor the %s objective prefers.", x.policy.Objective)}
 	}
 	var broken []int
 	for i := 1; i < len(t.counts); i++ {
@@ -432,11 +434,14 @@ func (x *index) explainTally(role Role, t tally) Reason {
 	slices.SortFunc(broken, func(a, b int) int {
 		return cmp.Or(cmp.Compare(t.counts[b], t.counts[a]), cmp.Compare(hardConstraints[a], hardConstraints[b]))
 	})
+	if len(broken) == 1 {
+		return Reason{string(hardConstraints[broken[0]]), fmt.Sprintf("No %s fits: every %s is %s.", other, other, phrase[hardConstraints[broken[0]]])}
+	}
 	parts := make([]string, len(broken))
 	for i, c := range broken {
-		parts[i] = fmt.Sprintf("%d %s", t.counts[c], phrase[hardConstraints[c]])
+		parts[i] = phrase[hardConstraints[c]]
 	}
-	return Reason{string(hardConstraints[broken[0]]), fmt.Sprintf("No %s fits: %s.", other, strings.Join(parts, ", "))}
+	return Reason{string(hardConstraints[broken[0]]), fmt.Sprintf("No %s fits: most are %s; the others are %s.", other, parts[0], strings.Join(parts[1:], " or "))}
 }
 
 // phrase describes each constraint as what the people it rules out have in common.
@@ -445,16 +450,9 @@ var phrase = map[Constraint]string{
 	SeniorityGap:         "too close in seniority",
 	SameDepartment:       "in the same department",
 	ManagementChain:      "in the same management chain",
-	PreviousPartner:      "paired before",
-	NoSharedTopic:        "with no shared topic",
-	NoCommonAvailability: "with no common weekly time",
-}
-
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	PreviousPartner:      "a previous partner",
+	NoSharedTopic:        "without a shared topic",
+	NoCommonAvailability: "without a common weekly time",
 }
 
 // summary counts the pass's outcome.

@@ -5,6 +5,7 @@ package status
 
 import (
 	"context"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -124,4 +125,13 @@ func ConditionsOf(obj client.Object) []metav1.Condition {
 		return o.Status.Conditions
 	}
 	return nil
+}
+
+// SameConditions reports whether two lists of conditions are equal, as equality.Semantic would say,
+// without reflection: a pass compares every member's conditions.
+func SameConditions(a, b []metav1.Condition) bool {
+	return slices.EqualFunc(a, b, func(x, y metav1.Condition) bool {
+		return x.Type == y.Type && x.Status == y.Status && x.ObservedGeneration == y.ObservedGeneration &&
+			x.Reason == y.Reason && x.Message == y.Message && x.LastTransitionTime.Equal(&y.LastTransitionTime)
+	})
 }
