@@ -17,12 +17,18 @@ func TestSameConditionsAgreesWithSemanticEquality(t *testing.T) {
 		{Type: "Matched", Status: metav1.ConditionFalse, ObservedGeneration: 2, LastTransitionTime: at, Reason: "NoSharedTopic", Message: "no"},
 	}
 	changes := map[string]func([]metav1.Condition) []metav1.Condition{
-		"nothing":     func(c []metav1.Condition) []metav1.Condition { return c },
-		"type":        func(c []metav1.Condition) []metav1.Condition { c[0].Type = "Stalled"; return c },
-		"status":      func(c []metav1.Condition) []metav1.Condition { c[0].Status = metav1.ConditionFalse; return c },
-		"generation":  func(c []metav1.Condition) []metav1.Condition { c[1].ObservedGeneration = 3; return c },
-		"time":        func(c []metav1.Condition) []metav1.Condition { c[1].LastTransitionTime = metav1.NewTime(at.Add(time.Second)); return c },
-		"same time":   func(c []metav1.Condition) []metav1.Condition { c[1].LastTransitionTime = metav1.NewTime(at.In(time.FixedZone("x", 3600))); return c },
+		"nothing":    func(c []metav1.Condition) []metav1.Condition { return c },
+		"type":       func(c []metav1.Condition) []metav1.Condition { c[0].Type = "Stalled"; return c },
+		"status":     func(c []metav1.Condition) []metav1.Condition { c[0].Status = metav1.ConditionFalse; return c },
+		"generation": func(c []metav1.Condition) []metav1.Condition { c[1].ObservedGeneration = 3; return c },
+		"time": func(c []metav1.Condition) []metav1.Condition {
+			c[1].LastTransitionTime = metav1.NewTime(at.Add(time.Second))
+			return c
+		},
+		"same time": func(c []metav1.Condition) []metav1.Condition {
+			c[1].LastTransitionTime = metav1.NewTime(at.In(time.FixedZone("x", 3600)))
+			return c
+		},
 		"reason":      func(c []metav1.Condition) []metav1.Condition { c[1].Reason = "Paused"; return c },
 		"message":     func(c []metav1.Condition) []metav1.Condition { c[1].Message = "other"; return c },
 		"order":       func(c []metav1.Condition) []metav1.Condition { return []metav1.Condition{c[1], c[0]} },
