@@ -25,6 +25,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers/internal/feeds"
@@ -75,10 +76,10 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.keepLink(ctx, programme, participant, owned); err != nil {
 		return ctrl.Result{}, err
 	}
-	if reconciling := meta.FindStatusCondition(programme.Status.Conditions, mentoringv1alpha1.ReconcilingCondition); reconciling != nil &&
-		reconciling.Reason == mentoringv1alpha1.ReasonMembersChanged {
+	if meta.IsStatusConditionFalse(participant.Status.Conditions, mentoringv1alpha1.MatchedCondition) && watch.MembersChanging(programme) {
 		// The programme's members are changing: whether this participant stays unmatched is not settled.
-		return ctrl.Result{RequeueAfter: time.Second}, r.writeStatus(ctx, participant, owned)
+		// The programme's next pass wakes it (watch.MembersSettled).
+		return ctrl.Result{}, r.writeStatus(ctx, participant, owned)
 	}
 	ended, settled, err := r.endedPairings(ctx, participant)
 	if err != nil {
@@ -212,12 +213,31 @@ func (r *Reconciler) endedPairings(ctx context.Context, p *mentoringv1alpha1.Par
 	return ended, true, nil
 }
 
-// SetupWithManager watches Participants and their Programme.
+// unmatchedOf are the programme's participants that are not matched: once its members settle, each
+// may have a participant.unmatched event to deliver.
+func (r *Reconciler) unmatchedOf(ctx context.Context, programme client.Object) []reconcile.Request {
+	var participants mentoringv1alpha1.ParticipantList
+	if err := r.List(ctx, &participants, client.InNamespace(programme.GetNamespace()),
+		client.MatchingFields{watch.ProgrammeIndex: programme.GetName()}, client.UnsafeDisableDeepCopy); err != nil {
+		log.FromContext(ctx).Error(err, "Failed to list the programme's participants")
+		return nil
+	}
+	var requests []reconcile.Request
+	for i := range participants.Items {
+		if meta.IsStatusConditionFalse(participants.Items[i].Status.Conditions, mentoringv1alpha1.MatchedCondition) {
+			requests = append(requests, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&participants.Items[i])})
+		}
+	}
+	return requests
+}
+
+// SetupWithManager watches Participants and their Programme: its spec, and its members settling.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&mentoringv1alpha1.Participant{}, builder.WithPredicates(predicate.Or(watch.ChangedByPeople, watch.ConditionChanged(mentoringv1alpha1.MatchedCondition)))).
 		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(watch.Related(r.Client, &mentoringv1alpha1.ParticipantList{}, watch.ProgrammeIndex)),
 			builder.WithPredicates(watch.ChangedByPeople)).
+		Watches(&mentoringv1alpha1.Programme{}, handler.EnqueueRequestsFromMapFunc(r.unmatchedOf), builder.WithPredicates(watch.MembersSettled)).
 		WatchesRawSource(notify.Source(r.Wakeups)).
 		WithOptions(r.Options).
 		Named("participant").

@@ -40,6 +40,23 @@ var CheckInsChanged = predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool
 	return !equality.Semantic.DeepEqual(before.Status.CheckIns, after.Status.CheckIns)
 }}
 
+// MembersChanging reports whether a programme says its members changed and no pass has matched them yet.
+func MembersChanging(programme *mentoringv1alpha1.Programme) bool {
+	reconciling := meta.FindStatusCondition(programme.Status.Conditions, mentoringv1alpha1.ReconcilingCondition)
+	return reconciling != nil && reconciling.Reason == mentoringv1alpha1.ReasonMembersChanged
+}
+
+// MembersSettled lets through updates after which a programme no longer says that its members are
+// changing: what waited for them to settle can go on.
+var MembersSettled = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	DeleteFunc:  func(event.DeleteEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return MembersChanging(e.ObjectOld.(*mentoringv1alpha1.Programme)) && !MembersChanging(e.ObjectNew.(*mentoringv1alpha1.Programme))
+	},
+}
+
 // ConditionChanged lets through updates that change the status or reason of one of the conditions,
 // which one controller writes and another acts on.
 func ConditionChanged(types ...string) predicate.Funcs {
