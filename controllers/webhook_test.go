@@ -128,6 +128,23 @@ func (r *receiver) triedAgain(path string) []string {
 	return again
 }
 
+// data decodes the data of the accepted events of one type.
+func (r *receiver) data(eventType webhook.EventType) []map[string]any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []map[string]any
+	for id, t := range r.accepted {
+		if t != string(eventType) {
+			continue
+		}
+		var event struct{ Data map[string]any }
+		if err := json.Unmarshal(r.bodies[id], &event); err == nil {
+			out = append(out, event.Data)
+		}
+	}
+	return out
+}
+
 func (r *receiver) has(id string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -310,4 +327,36 @@ func TestWebhooksThatRefuseAreStoppedAndExplained(t *testing.T) {
 		g.Expect(rcv.triedAgain("/bad")).To(BeEmpty(), "an event refused with 400 was sent again")
 		g.Expect(rcv.triedAgain("/gone")).To(BeEmpty(), "an event refused with 410 was sent again")
 	})
+}
+
+// TestEndingsAreDeliveredEndToEnd: a programme that reaches its end delivers pairing.ended for each of
+// its pairs and programme.completed once, to a receiver that verifies signatures. What is expected comes
+// from the test's own set-up (ada and bob are the only possible pair; the programme ends on 30 June
+// 2027), not from the operator's status, so an event the operator never derives is missed. (Caught:
+// pairing.Events dropping pairing.ended, or the programme's events dropping programme.completed.)
+func TestEndingsAreDeliveredEndToEnd(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	m := startManagerWith(t, ns, january2027, fastRetries)
+	rcv := startReceiver(t, m.clock)
+	prog := programme("prog")
+	prog.Spec.Integrations = &mentoringv1alpha1.Integrations{Webhooks: []mentoringv1alpha1.Webhook{standardWebhook("hr")}}
+	create(t, ns, webhookSecrets("hr", rcv.srv.URL+"/hr")...)
+	create(t, ns, prog, mentor("ada", "prog"), mentee("bob", "prog"))
+	g.Eventually(func(g Gomega) {
+		g.Expect(rcv.types()).To(HaveKeyWithValue("pairing.proposed", 1))
+	}).Should(Succeed())
+	g.Expect(rcv.types()).NotTo(HaveKey("pairing.ended"))
+	g.Expect(rcv.types()).NotTo(HaveKey("programme.completed"))
+
+	m.clock.SetTime(july2027)
+	nudge(t, get(g, ns, "prog", &mentoringv1alpha1.Programme{}))
+	g.Eventually(func(g Gomega) {
+		g.Expect(rcv.data(webhook.PairingEnded)).To(ConsistOf(And(
+			HaveKeyWithValue("programme", "prog"), HaveKeyWithValue("mentor", "ada"), HaveKeyWithValue("mentee", "bob"),
+			HaveKeyWithValue("endReason", string(mentoringv1alpha1.EndProgrammeCompleted)))))
+		g.Expect(rcv.data(webhook.ProgrammeCompleted)).To(ConsistOf(HaveKeyWithValue("programme", "prog")))
+	}).Should(Succeed())
+	_, invalid, _ := rcv.counts()
+	g.Expect(invalid).To(BeZero(), "every request carried a valid signature")
 }
