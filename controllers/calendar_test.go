@@ -56,13 +56,21 @@ func update[T client.Object](t *testing.T, ns, name string, obj T, change func(T
 	}).Should(Succeed())
 }
 
-func TestMeetingSeriesFollowThePairings(t *testing.T) {
-	g := NewWithT(t)
+// twoPairsWithCalDAV starts Radicale and a manager on the fake clock, and creates in a new namespace a
+// programme booking meetings in Radicale with mentors ada and cy and mentees bob and dee.
+func twoPairsWithCalDAV(t *testing.T) (string, *testenv.Radicale) {
+	t.Helper()
 	ns := newNamespace(t)
 	dav := testenv.RadicaleForTest(t)
 	startManager(t, ns, january2027)
 	create(t, ns, caldavSecret(testenv.RadicaleUsers["mentoring"]), withCalDAV(programme("prog"), dav, ns),
 		mentor("ada", "prog"), mentee("bob", "prog"), mentor("cy", "prog"), mentee("dee", "prog"))
+	return ns, dav
+}
+
+func TestMeetingSeriesFollowThePairings(t *testing.T) {
+	g := NewWithT(t)
+	ns, dav := twoPairsWithCalDAV(t)
 
 	// Every active pairing gets one series, in both people's hours, recurring every two weeks.
 	var pairings []mentoringv1alpha1.Pairing
@@ -208,11 +216,7 @@ func TestRefusedCalendarCredentialsStall(t *testing.T) {
 // or an ended pairing keeping its series.)
 func TestPausingAPairedParticipantEndsThePairingAndRemovesItsSeries(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t)
-	dav := testenv.RadicaleForTest(t)
-	startManager(t, ns, january2027)
-	create(t, ns, caldavSecret(testenv.RadicaleUsers["mentoring"]), withCalDAV(programme("prog"), dav, ns),
-		mentor("ada", "prog"), mentee("bob", "prog"), mentor("cy", "prog"), mentee("dee", "prog"))
+	ns, dav := twoPairsWithCalDAV(t)
 	var others []string
 	g.Eventually(func(g Gomega) {
 		all := events(g, dav, ns)
