@@ -115,6 +115,19 @@ func (r *receiver) verifyWith(clock *clocktesting.FakePassiveClock) {
 	r.clock = clock
 }
 
+// reached counts the verified requests that reached a path.
+func (r *receiver) reached(path string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for key, tries := range r.tries {
+		if strings.HasPrefix(key, path+" ") {
+			n += tries
+		}
+	}
+	return n
+}
+
 // triedAgain lists the events that reached a path more than once, with their number of tries.
 func (r *receiver) triedAgain(path string) []string {
 	r.mu.Lock()
@@ -327,6 +340,21 @@ func TestWebhooksThatRefuseAreStoppedAndExplained(t *testing.T) {
 		g.Expect(rcv.triedAgain("/bad")).To(BeEmpty(), "an event refused with 400 was sent again")
 		g.Expect(rcv.triedAgain("/gone")).To(BeEmpty(), "an event refused with 410 was sent again")
 	})
+
+	// A person points the gone webhook at a new address: it is enabled again and gets the events that
+	// follow, here the pairing of a newcomer. (Caught: a webhook staying disabled after its
+	// configuration changed.)
+	update(t, ns, "gone-url", &corev1.Secret{}, func(s *corev1.Secret) {
+		s.Data = map[string][]byte{"url": []byte(rcv.srv.URL + "/moved")}
+	})
+	create(t, ns, mentee("eve", "prog"))
+	g.Eventually(func(g Gomega) {
+		programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+		for _, w := range programme.Status.Webhooks {
+			g.Expect(w.Disabled).To(BeFalse(), "webhook %s", w.Name)
+		}
+		g.Expect(rcv.reached("/moved")).To(BeNumerically(">", 0), "the re-enabled webhook received the events that followed")
+	}).Should(Succeed())
 }
 
 // TestEndingsAreDeliveredEndToEnd: a programme that reaches its end delivers pairing.ended for each of
