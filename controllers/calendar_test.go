@@ -56,13 +56,21 @@ func update[T client.Object](t *testing.T, ns, name string, obj T, change func(T
 	}).Should(Succeed())
 }
 
-func TestMeetingSeriesFollowThePairings(t *testing.T) {
-	g := NewWithT(t)
+// twoPairsWithCalDAV starts Radicale and a manager on the fake clock, and creates in a new namespace a
+// programme booking meetings in Radicale with mentors ada and cy and mentees bob and dee.
+func twoPairsWithCalDAV(t *testing.T) (string, *testenv.Radicale) {
+	t.Helper()
 	ns := newNamespace(t)
 	dav := testenv.RadicaleForTest(t)
 	startManager(t, ns, january2027)
 	create(t, ns, caldavSecret(testenv.RadicaleUsers["mentoring"]), withCalDAV(programme("prog"), dav, ns),
 		mentor("ada", "prog"), mentee("bob", "prog"), mentor("cy", "prog"), mentee("dee", "prog"))
+	return ns, dav
+}
+
+func TestMeetingSeriesFollowThePairings(t *testing.T) {
+	g := NewWithT(t)
+	ns, dav := twoPairsWithCalDAV(t)
 
 	// Every active pairing gets one series, in both people's hours, recurring every two weeks.
 	var pairings []mentoringv1alpha1.Pairing
@@ -199,5 +207,35 @@ func TestRefusedCalendarCredentialsStall(t *testing.T) {
 		g.Expect(condition(p.Status.Conditions, "Stalled")).To(Equal("Stalled missing"))
 		g.Expect(events(g, dav, ns)).To(HaveLen(1))
 		g.Expect(strings.Join(events(g, dav, ns), "")).To(ContainSubstring("ATTENDEE"))
+	}).Should(Succeed())
+}
+
+// TestPausingAPairedParticipantEndsThePairingAndRemovesItsSeries: bob, already paired and booked in
+// Radicale, pauses. His pairing ends with ParticipantPaused and its series leaves the calendar; the
+// other pair's series stays as it was. (Caught: the participant's pause not ending an active pairing,
+// or an ended pairing keeping its series.)
+func TestPausingAPairedParticipantEndsThePairingAndRemovesItsSeries(t *testing.T) {
+	g := NewWithT(t)
+	ns, dav := twoPairsWithCalDAV(t)
+	var others []string
+	g.Eventually(func(g Gomega) {
+		all := events(g, dav, ns)
+		g.Expect(all).To(HaveLen(2))
+		others = slices.DeleteFunc(all, func(e string) bool { return strings.Contains(e, "bob@example.org") })
+		g.Expect(others).To(HaveLen(1), "one series is bob's")
+	}).Should(Succeed())
+
+	update(t, ns, "bob", &mentoringv1alpha1.Participant{}, func(p *mentoringv1alpha1.Participant) { p.Spec.Paused = true })
+	g.Eventually(func(g Gomega) {
+		var bobs []mentoringv1alpha1.Pairing
+		for _, p := range listPairings(g, ns) {
+			if p.Spec.MenteeRef.Name == "bob" {
+				bobs = append(bobs, p)
+			}
+		}
+		g.Expect(bobs).To(HaveLen(1))
+		g.Expect(bobs[0].Status.Ended).NotTo(BeNil())
+		g.Expect(bobs[0].Status.Ended.Reason).To(Equal(mentoringv1alpha1.EndParticipantPaused))
+		g.Expect(events(g, dav, ns)).To(Equal(others), "only bob's series was removed")
 	}).Should(Succeed())
 }

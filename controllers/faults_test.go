@@ -333,7 +333,7 @@ func TestManagerProcess(t *testing.T) {
 
 	t.Run("LeaderHandsOverWithoutDoubleEffects", func(t *testing.T) {
 		if err := exec.Command("unshare", "--mount", "true").Run(); err != nil {
-			t.Skipf("the manager finds its lease namespace only in a cluster, and this machine cannot give it one in a mount namespace: %v", err)
+			testenv.SkipOutsideCI(t, "the manager finds its lease namespace only in a cluster, and this machine cannot give it one in a mount namespace: %v", err)
 		}
 		g := NewWithT(t)
 		g.SetDefaultEventuallyTimeout(3 * time.Minute)

@@ -12,6 +12,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/controllers"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/testenv"
 )
 
 // listPairings lists a namespace's pairings afresh from the API server.
@@ -376,4 +378,65 @@ func cohortCopy(people []*mentoringv1alpha1.Participant) []*mentoringv1alpha1.Pa
 		out[i] = c
 	}
 	return out
+}
+
+// TestSuspendStopsCalendarWritesAndDeliveries: spec.suspend stops every external effect, not only
+// matching. A paired programme with a CalDAV calendar (Radicale) and a signed webhook (a verifying
+// receiver) is suspended and its cadence changed in the same update: while suspended, the series in
+// Radicale stays as it was and the receiver gets nothing; once resumed, the series is rewritten and the
+// new meeting is notified. (Caught: the pairing's calendar sync or the notifier's Deliver ignoring
+// spec.suspend.)
+func TestSuspendStopsCalendarWritesAndDeliveries(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	dav := testenv.RadicaleForTest(t)
+	rcv := testenv.StartWebhookReceiver()
+	defer rcv.Close()
+	startRealClockManager(t, env.Config, ns, controllers.Options{})
+	today := time.Now().UTC()
+	prog := withCalDAV(programme("prog"), dav, ns)
+	prog.Spec.Schedule = mentoringv1alpha1.ProgrammeSchedule{Start: mentoringv1alpha1.Date(today.Format(time.DateOnly)),
+		End: mentoringv1alpha1.Date(today.AddDate(0, 0, 90).Format(time.DateOnly)), TimeZone: "UTC"}
+	prog.Spec.Integrations.Webhooks = []mentoringv1alpha1.Webhook{hrWebhook()}
+	create(t, ns, caldavSecret(testenv.RadicaleUsers["mentoring"]), hrSecret(rcv), prog, mentor("ada", "prog"), mentee("bob", "prog"))
+
+	// series is the one meeting series in Radicale, which must recur at interval.
+	series := func(g Gomega, interval string) string {
+		all := events(g, dav, ns)
+		g.Expect(all).To(HaveLen(1))
+		g.Expect(all[0]).To(ContainSubstring("RRULE:FREQ=WEEKLY;" + interval))
+		return all[0]
+	}
+	var written string
+	g.Eventually(func(g Gomega) {
+		written = series(g, "INTERVAL=2")
+		g.Expect(rcv.Types()).To(HaveKeyWithValue("pairing.meeting_scheduled", 1))
+		programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+		g.Expect(condition(programme.Status.Conditions, "IntegrationsReady")).To(Equal("IntegrationsReady=True/Succeeded"))
+		g.Expect(programme.Status.Webhooks).To(HaveLen(1))
+		g.Expect(programme.Status.Webhooks[0].Pending).To(BeZero())
+	}).Should(Succeed())
+	delivered := rcv.Received()
+
+	update(t, ns, "prog", &mentoringv1alpha1.Programme{}, func(p *mentoringv1alpha1.Programme) {
+		p.Spec.Suspend = true
+		p.Spec.Meetings.Cadence = mentoringv1alpha1.CadenceWeekly
+	})
+	g.Eventually(func(g Gomega) {
+		programme := get(g, ns, "prog", &mentoringv1alpha1.Programme{})
+		g.Expect(programme.Status.ObservedGeneration).To(Equal(programme.Generation))
+		g.Expect(condition(programme.Status.Conditions, "Ready")).To(Equal("Ready=True/Suspended"))
+		pairing := listPairings(g, ns)[0]
+		g.Expect(pairing.Status.Meeting.RecurrenceRule).To(ContainSubstring("INTERVAL=1"), "status still follows the spec")
+	}).Should(Succeed())
+	g.Consistently(func(g Gomega) {
+		g.Expect(series(g, "INTERVAL=2")).To(Equal(written), "a suspended programme wrote its calendar")
+		g.Expect(rcv.Received()).To(Equal(delivered), "a suspended programme delivered a webhook")
+	}).WithTimeout(5 * time.Second).Should(Succeed())
+
+	update(t, ns, "prog", &mentoringv1alpha1.Programme{}, func(p *mentoringv1alpha1.Programme) { p.Spec.Suspend = false })
+	g.Eventually(func(g Gomega) {
+		g.Expect(series(g, "INTERVAL=1")).To(ContainSubstring("SEQUENCE:1"))
+		g.Expect(rcv.Types()).To(HaveKeyWithValue("pairing.meeting_scheduled", 2))
+	}).Should(Succeed())
 }

@@ -3,8 +3,8 @@
 # tests start), SciPy (the reference solver the matcher is compared with), aiosmtpd (the SMTP server
 # the email tests start), Chromium (the browser pages and reports are rendered in) with Liberation Sans
 # (the font the report's charts are measured in, which Chromium only recommends), and the npm
-# packages of the independent format checkers (ical.js, standardwebhooks, adaptivecards). Safe to run
-# again.
+# packages of the independent format checkers (ical.js, standardwebhooks, adaptivecards), and a C
+# compiler for the race detector (go test -race needs cgo). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { printf '[test-deps] %s\n' "$*" >&2; }
@@ -15,6 +15,7 @@ need=()
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
 [[ -x /usr/bin/chromium ]] || need+=(chromium)
 [[ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ]] || need+=(fonts-liberation)
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
 if ((${#need[@]})); then
   log "installing ${need[*]} with apt-get"
   sudo=""; [[ $(id -u) == 0 ]] || sudo="sudo"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/matching"
 	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/matching/matchingtest"
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/testenv"
 )
 
 // python is Debian's interpreter, which sees python3-scipy.
@@ -25,11 +26,7 @@ const python = "/usr/bin/python3"
 // matrix. Without SciPy the test skips, except in CI (CI=true), where it fails.
 func TestOptimalAgainstSciPy(t *testing.T) {
 	if err := exec.Command(python, "-c", "import scipy.optimize").Run(); err != nil {
-		message := fmt.Sprintf("SciPy is not installed (apt-get install python3-scipy, as hack/test-deps.sh does): %v", err)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(message)
-		}
-		t.Skip(message)
+		testenv.SkipOutsideCI(t, "SciPy is not installed (apt-get install python3-scipy, as hack/test-deps.sh does): %v", err)
 	}
 	r := rand.New(rand.NewPCG(9, 9))
 	type instance struct {
