@@ -99,7 +99,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			f()
 		}
 	}
-	return result, err
+	if err != nil {
+		// An error requeues with backoff; controller-runtime ignores a RequeueAfter beside it.
+		return ctrl.Result{}, err
+	}
+	return result, nil
 }
 
 func (r *Reconciler) reconcile(ctx context.Context, p *pass) (ctrl.Result, error) {

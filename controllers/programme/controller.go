@@ -141,7 +141,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		stepErr = err
 	}
 	recordGauges(programme, p)
-	return ctrl.Result{RequeueAfter: p.requeue}, stepErr
+	if stepErr != nil {
+		// An error requeues with backoff; controller-runtime ignores a RequeueAfter beside it.
+		return ctrl.Result{}, stepErr
+	}
+	return ctrl.Result{RequeueAfter: p.requeue}, nil
 }
 
 // observe lists the members and decides whether a matching pass is due: the programme's spec changed,
