@@ -12,11 +12,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -89,8 +86,8 @@ func run(n, joins int, manager testenv.ManagerOptions, profile string) error {
 	var latencies, cpus []time.Duration
 	profiled := make(chan error, 1)
 	if profile != "" {
-		go func() { profiled <- writeProfile(profile, joins) }()
-		time.Sleep(100 * time.Millisecond) // the profile starts
+		go func() { profiled <- testenv.WriteCPUProfile(pprofAddress, profile, joins) }() // about a second per join
+		time.Sleep(100 * time.Millisecond)                                                // the profile starts
 	}
 	for i := range joins {
 		newcomer := joiner(i)
@@ -126,7 +123,7 @@ func run(n, joins int, manager testenv.ManagerOptions, profile string) error {
 		}
 	}
 	fmt.Printf("%d joins: create → Pairing p50 %s, p95 %s; manager CPU per join p50 %s, p95 %s\n", joins,
-		quantile(latencies, 0.5), quantile(latencies, 0.95), quantile(cpus, 0.5), quantile(cpus, 0.95))
+		testenv.Quantile(latencies, 0.5), testenv.Quantile(latencies, 0.95), testenv.Quantile(cpus, 0.5), testenv.Quantile(cpus, 0.95))
 	metrics, err := mgr.Metrics()
 	if err != nil {
 		return err
@@ -173,30 +170,4 @@ func waitReady(ctx context.Context, c client.Client, timeout time.Duration) erro
 		time.Sleep(20 * time.Millisecond)
 	}
 	return fmt.Errorf("the programme was not Ready within %s", timeout)
-}
-
-// quantile is the q-quantile of the durations, nearest rank.
-func quantile(ds []time.Duration, q float64) time.Duration {
-	sorted := slices.Clone(ds)
-	slices.Sort(sorted)
-	i := int(q*float64(len(sorted))+0.5) - 1
-	return sorted[min(max(i, 0), len(sorted)-1)].Round(time.Millisecond)
-}
-
-// writeProfile writes the manager's CPU profile over a second per join, about as long as the joins take.
-func writeProfile(path string, joins int) error {
-	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", pprofAddress, joins))
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(f, resp.Body); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -114,4 +115,12 @@ func DescribeConditions(conditions []metav1.Condition) string {
 		out = append(out, fmt.Sprintf("%s=%s/%s", c.Type, c.Status, c.Reason))
 	}
 	return strings.Join(out, " ")
+}
+
+// Quantile is the q-quantile of the durations, nearest rank, rounded to the millisecond.
+func Quantile(ds []time.Duration, q float64) time.Duration {
+	sorted := slices.Clone(ds)
+	slices.Sort(sorted)
+	i := int(q*float64(len(sorted))+0.5) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)].Round(time.Millisecond)
 }

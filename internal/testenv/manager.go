@@ -344,3 +344,22 @@ func CPUSeconds(pids map[string]int) map[string]float64 {
 	}
 	return out
 }
+
+// WriteCPUProfile writes to path the CPU profile, over the given seconds, of a process that serves Go's
+// profiling endpoints at addr (the manager's --pprof-bind-address).
+func WriteCPUProfile(addr, path string, seconds int) error {
+	resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, seconds))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
