@@ -9,7 +9,8 @@
 //     status reflects its new spec (the programme's matching pass wrote it), and until the whole
 //     programme settled again: Ready for its generation, counting every participant, every
 //     participant and pairing reconciled;
-//   - the controllers' workqueue depth (workqueue_depth), sampled every few seconds;
+//   - the controllers' workqueue depth (workqueue_depth), sampled every few seconds, and each
+//     controller's reconciles in the minute and their mean time;
 //   - the manager's resident memory, sampled with it; at the end its minimum, maximum and slope.
 //
 // hack/load-test.sh builds the manager and runs this with the sizes of issue 8.
@@ -75,11 +76,14 @@ func main() {
 	}
 }
 
-// sample is one reading of the manager's workqueues and memory.
+// sample is one reading of the manager's workqueues, reconciles and memory.
 type sample struct {
 	at    time.Time
 	depth map[string]float64
-	rss   int64
+	// reconciles and reconcileSeconds are each controller's reconciles and the time spent in them,
+	// counted since the manager started.
+	reconciles, reconcileSeconds map[string]float64
+	rss                          int64
 }
 
 // sampler reads the manager's metrics and memory every interval.
@@ -98,6 +102,8 @@ func (s *sampler) run(ctx context.Context, m *testenv.ManagerProcess, every time
 		x := sample{at: time.Now()}
 		if metrics, err := m.Metrics(); err == nil {
 			x.depth = metrics.Sum("workqueue_depth", "name")
+			x.reconciles = metrics.Sum("controller_runtime_reconcile_total", "controller")
+			x.reconcileSeconds = metrics.Sum("controller_runtime_reconcile_time_seconds", "controller")
 		}
 		x.rss, _, _ = m.RSS()
 		s.mu.Lock()
@@ -444,8 +450,8 @@ func report(c config, rounds []*round, samples *sampler, phase, end time.Time, r
 		c.participants, c.percent, c.interval, c.rounds, c.manager.Concurrency, c.manager.QPS, c.manager.Burst)
 	fmt.Printf("First rollout settled after %s; manager peak memory during it %d MiB.\n\n", rollout.Round(time.Second), peak>>20)
 	controllers := []string{"programme", "participant", "pairing"}
-	fmt.Printf("| minute | changes (edits/pauses/re-created) | written in | reflected after | settled after | queue depth max (programme/participant/pairing) | queue depth mean | RSS MiB min-max | pairings active/all |\n")
-	fmt.Printf("|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| minute | changes (edits/pauses/re-created) | written in | reflected after | settled after | queue depth max (programme/participant/pairing) | queue depth mean | reconciles (programme/participant/pairing) | mean reconcile ms | RSS MiB min-max | pairings active/all |\n")
+	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|\n")
 	caughtUp := true
 	for i, r := range rounds {
 		to := end
@@ -479,9 +485,19 @@ func report(c config, rounds []*round, samples *sampler, phase, end time.Time, r
 			}
 			return strings.Join(parts, "/")
 		}
-		fmt.Printf("| %d | %d (%d/%d/%d) | %s | %s | %s | %s | %s | %d-%d | %d/%d |\n", r.n, r.edits+r.pauses+r.recreated, r.edits, r.pauses, r.recreated,
+		reconciles, mean := map[string]float64{}, map[string]float64{}
+		if len(window) > 1 {
+			first, last := window[0], window[len(window)-1]
+			for _, name := range controllers {
+				reconciles[name] = last.reconciles[name] - first.reconciles[name]
+				if reconciles[name] > 0 {
+					mean[name] = 1000 * (last.reconcileSeconds[name] - first.reconcileSeconds[name]) / reconciles[name]
+				}
+			}
+		}
+		fmt.Printf("| %d | %d (%d/%d/%d) | %s | %s | %s | %s | %s | %s | %s | %d-%d | %d/%d |\n", r.n, r.edits+r.pauses+r.recreated, r.edits, r.pauses, r.recreated,
 			r.written.Round(100*time.Millisecond), lag(r.reflected, r.reflectedOK), lag(r.settled, r.settledOK), depths(maxDepth), depths(meanDepth),
-			max(lo, 0)>>20, hi>>20, r.activePairings, r.allPairing)
+			depths(reconciles), depths(mean), max(lo, 0)>>20, hi>>20, r.activePairings, r.allPairing)
 	}
 	all := samples.between(phase, end)
 	if len(all) < 2 {
