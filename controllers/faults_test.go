@@ -605,9 +605,10 @@ func TestAPIServerRestartWithEtcdKept(t *testing.T) {
 		}
 		return prog, list.Items
 	}
+	var prog *mentoringv1alpha1.Programme
 	var pairings []mentoringv1alpha1.Pairing
-	g.Eventually(func(g Gomega) { _, pairings = settledIn(g) }).WithTimeout(2 * time.Minute).Should(Succeed())
-	expectConstraintsHold(t, ns.Name, people, pairings)
+	g.Eventually(func(g Gomega) { prog, pairings = settledIn(g) }).WithTimeout(2 * time.Minute).Should(Succeed())
+	expectConstraintsHold(t, prog, people, pairings)
 	late := mentee("late", "prog")
 	late.Namespace = ns.Name
 	g.Expect(e.Client.Create(context.Background(), late)).To(Succeed())
