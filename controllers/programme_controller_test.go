@@ -456,11 +456,18 @@ func TestRestartDuringRolloutMakesTheSamePairings(t *testing.T) {
 		g.Expect(len(listPairings(g, ns))).To(BeNumerically(">", 0))
 	}).WithPolling(5 * time.Millisecond).Should(Succeed())
 	interrupted.Stop()
+	// The stopped manager writes nothing more: what exists now is what the stop left. Unless it is
+	// some but not all of the pairings, the restart tests no recovery. (This went unchecked; on a fast
+	// machine the stop could come after the last write. Caught, as a mutation: a stop after
+	// programmeReady.)
 	stoppedWith := len(listPairings(g, ns))
+	t.Logf("stopped with %d of %d pairings", stoppedWith, len(want))
+	if stoppedWith >= len(want) {
+		t.Fatalf("the manager stopped with all %d pairings written, not during the rollout", stoppedWith)
+	}
 	startManager(t, ns, december2026)
 	programmeReady(t, ns, "prog")
 
-	t.Logf("stopped with %d of %d pairings", stoppedWith, len(want))
 	g.Consistently(func(g Gomega) {
 		got := listPairings(g, ns)
 		g.Expect(pairs(got)).To(Equal(want))
