@@ -2,6 +2,8 @@ package controllers_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -109,4 +111,72 @@ func TestEveryParticipantGetsTheirOwnCalendarFeed(t *testing.T) {
 		code, _, _ := fetch(g, server.URL+"/feeds/"+tokens["bob"]+".ics")
 		g.Expect(code).To(Equal(http.StatusNotFound))
 	}).Should(Succeed())
+}
+
+// TestRotatedFeedGetsANewToken rotates a feed token as docs/security.md says: delete the feed Secret,
+// then request a pass for the Participant. The old URL stops working at once and stays dead; the
+// participant gets a new token, a new URL and a new hash in status, and the new URL serves their
+// meetings. (Caught, as a mutation: keepFeed keeping the hash already in status instead of the new
+// token's, which leaves the new URL answering 404; the former test only checked that deleting the
+// Secret revokes the old URL.)
+func TestRotatedFeedGetsANewToken(t *testing.T) {
+	g := NewWithT(t)
+	ns := newNamespace(t)
+	m := startManager(t, ns, january2027)
+	server := httptest.NewServer(controllers.FeedHandler(m.client, env.Client, m.clock))
+	t.Cleanup(server.Close)
+	feeds := programme("prog")
+	feeds.Spec.Integrations = &mentoringv1alpha1.Integrations{Calendar: &mentoringv1alpha1.CalendarIntegration{Feed: true}}
+	create(t, ns, feeds, mentor("ada", "prog"), mentee("bob", "prog"))
+
+	// secretOf returns bob's feed token and URL once his status names the Secret and holds its hash.
+	secretOf := func(g Gomega) (token, url string) {
+		bob := get(g, ns, "bob", &mentoringv1alpha1.Participant{})
+		g.Expect(bob.Status.FeedSecretRef).NotTo(BeNil())
+		secret := get(g, ns, bob.Status.FeedSecretRef.Name, &corev1.Secret{})
+		token, url = string(secret.Data["token"]), string(secret.Data["url"])
+		g.Expect(token).To(HaveLen(43))
+		g.Expect(url).To(HaveSuffix("/feeds/" + token + ".ics"))
+		g.Expect(bob.Status.FeedTokenHash).To(Equal(tokenHash(token)))
+		return token, url
+	}
+	// serves checks that a token's URL answers with bob's one series.
+	serves := func(g Gomega, token string) {
+		code, _, body := fetch(g, server.URL+"/feeds/"+token+".ics")
+		g.Expect(code).To(Equal(http.StatusOK))
+		g.Expect(strings.Count(body, "BEGIN:VEVENT")).To(Equal(1))
+		g.Expect(body).To(ContainSubstring(seriesUID(listPairings(g, ns)[0])))
+	}
+	var old, oldURL string
+	g.Eventually(func(g Gomega) {
+		g.Expect(listPairings(g, ns)).To(HaveLen(1))
+		old, oldURL = secretOf(g)
+		serves(g, old)
+	}).Should(Succeed())
+
+	g.Expect(env.Client.Delete(context.Background(), &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "bob-calendar-feed", Namespace: ns}})).To(Succeed())
+	code, _, _ := fetch(g, server.URL+"/feeds/"+old+".ics")
+	g.Expect(code).To(Equal(http.StatusNotFound), "the old URL works after its Secret was deleted")
+	nudge(t, get(g, ns, "bob", &mentoringv1alpha1.Participant{}))
+
+	var rotated, rotatedURL string
+	g.Eventually(func(g Gomega) {
+		rotated, rotatedURL = secretOf(g)
+		g.Expect(rotated).NotTo(Equal(old), "the rotated feed has the old token")
+		g.Expect(rotatedURL).NotTo(Equal(oldURL))
+		serves(g, rotated)
+	}).Should(Succeed())
+	code, _, body := fetch(g, server.URL+"/feeds/"+old+".ics")
+	g.Expect(code).To(Equal(http.StatusNotFound), "the old URL works again after the rotation")
+	g.Expect(body).NotTo(ContainSubstring("bob"))
+	// Ada's feed is untouched.
+	ada := get(g, ns, "ada-calendar-feed", &corev1.Secret{})
+	code, _, _ = fetch(g, server.URL+"/feeds/"+string(ada.Data["token"])+".ics")
+	g.Expect(code).To(Equal(http.StatusOK))
+}
+
+// tokenHash is the SHA-256 of a token in hex, as docs/security.md says status.feedTokenHash holds it.
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
 }

@@ -10,6 +10,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
@@ -57,9 +58,20 @@ func programmeReady(t *testing.T, ns, name string) *mentoringv1alpha1.Programme 
 }
 
 // expectConstraintsHold checks the hard constraints on every active pairing independently of the
-// matcher: roles, seniority gap, capacity, one mentor per mentee, a shared topic, no management chain.
-func expectConstraintsHold(t *testing.T, ns string, people []*mentoringv1alpha1.Participant, pairings []mentoringv1alpha1.Pairing) {
+// matcher, under the programme's own matching policy (read from the API server, with its defaults):
+// roles, the minimum seniority gap in the programme's direction, capacity capped by
+// maxMenteesPerMentor, one mentor per mentee, a shared programme topic, neither person in the other's
+// management chain (unless the policy allows it), different departments (when the policy asks), and
+// a common weekly window that holds a whole meeting (the matcher demands one in every week; this
+// checks the first week, which any such window must cover).
+func expectConstraintsHold(t *testing.T, programme *mentoringv1alpha1.Programme, people []*mentoringv1alpha1.Participant, pairings []mentoringv1alpha1.Pairing) {
 	t.Helper()
+	policy := programme.Spec.Matching
+	gap := int32(1)
+	if policy.MinSeniorityGap != nil {
+		gap = *policy.MinSeniorityGap
+	}
+	chains := policy.ExcludeManagementChain == nil || *policy.ExcludeManagementChain
 	byName := map[string]*mentoringv1alpha1.Participant{}
 	for _, p := range people {
 		byName[p.Name] = p
@@ -72,25 +84,48 @@ func expectConstraintsHold(t *testing.T, ns string, people []*mentoringv1alpha1.
 			t.Errorf("%s pairs unknown people or wrong roles", pairing.Name)
 			continue
 		}
-		if mentor.Spec.Seniority+1 > mentee.Spec.Seniority {
-			t.Errorf("%s: mentor seniority %d is not below mentee seniority %d", pairing.Name, mentor.Spec.Seniority, mentee.Spec.Seniority)
+		above := mentee.Spec.Seniority - mentor.Spec.Seniority
+		if programme.Spec.Direction == mentoringv1alpha1.DirectionTraditional {
+			above = -above
+		}
+		if above < gap {
+			t.Errorf("%s: mentor seniority %d, mentee seniority %d: a gap of %d in a %s programme that needs %d",
+				pairing.Name, mentor.Spec.Seniority, mentee.Spec.Seniority, above, programme.Spec.Direction, gap)
 		}
 		if mentees[mentee.Name] {
 			t.Errorf("mentee %s has two active pairings", mentee.Name)
 		}
 		mentees[mentee.Name] = true
 		load[mentor.Name]++
-		if capacity := *mentor.Spec.Capacity; load[mentor.Name] > capacity {
+		capacity := int32(1)
+		if mentor.Spec.Capacity != nil {
+			capacity = *mentor.Spec.Capacity
+		}
+		if policy.MaxMenteesPerMentor > 0 {
+			capacity = min(capacity, policy.MaxMenteesPerMentor)
+		}
+		if load[mentor.Name] > capacity {
 			t.Errorf("mentor %s has %d mentees, capacity %d", mentor.Name, load[mentor.Name], capacity)
 		}
-		if slices.Contains(mentor.Spec.ManagementChain, string(mentee.Spec.Email)) {
-			t.Errorf("%s pairs %s with their manager %s", pairing.Name, mentor.Name, mentee.Name)
+		if chains && slices.Contains(mentor.Spec.ManagementChain, string(mentee.Spec.Email)) {
+			t.Errorf("%s pairs mentor %s with %s, who is in their management chain", pairing.Name, mentor.Name, mentee.Name)
+		}
+		if chains && slices.Contains(mentee.Spec.ManagementChain, string(mentor.Spec.Email)) {
+			t.Errorf("%s pairs mentee %s with %s, who is in their management chain", pairing.Name, mentee.Name, mentor.Name)
+		}
+		if policy.ExcludeSameDepartment && mentor.Spec.Department != "" && mentor.Spec.Department == mentee.Spec.Department {
+			t.Errorf("%s pairs two people of department %s, which the programme excludes", pairing.Name, mentor.Spec.Department)
 		}
 		shared := slices.ContainsFunc(mentor.Spec.Expertise, func(e mentoringv1alpha1.TopicExpertise) bool {
-			return slices.ContainsFunc(mentee.Spec.Goals, func(g mentoringv1alpha1.TopicGoal) bool { return g.Topic == e.Topic })
+			return slices.Contains(programme.Spec.Topics, e.Topic) &&
+				slices.ContainsFunc(mentee.Spec.Goals, func(g mentoringv1alpha1.TopicGoal) bool { return g.Topic == e.Topic })
 		})
 		if !shared {
-			t.Errorf("%s shares no topic", pairing.Name)
+			t.Errorf("%s shares no programme topic", pairing.Name)
+		}
+		if !shareAMeeting(t, programme, mentor, mentee) {
+			t.Errorf("%s: %s and %s have no common window of %d minutes in the programme's first week", pairing.Name, mentor.Name, mentee.Name,
+				programme.Spec.Meetings.DurationMinutes)
 		}
 		if pairing.Labels[mentoringv1alpha1.MentorLabel] != mentor.Name || metav1.GetControllerOf(&pairing) == nil ||
 			metav1.GetControllerOf(&pairing).Kind != "Programme" {
@@ -99,13 +134,97 @@ func expectConstraintsHold(t *testing.T, ns string, people []*mentoringv1alpha1.
 	}
 }
 
+// shareAMeeting reports whether two people's availability overlaps by a whole meeting somewhere in the
+// programme's first week, each window taken in its owner's time zone. The days around the week are
+// included, so that a window a zone moves across midnight is not missed: the check may be looser than
+// the matcher's, never stricter.
+func shareAMeeting(t *testing.T, programme *mentoringv1alpha1.Programme, a, b *mentoringv1alpha1.Participant) bool {
+	t.Helper()
+	start, err := time.Parse(time.DateOnly, string(programme.Spec.Schedule.Start))
+	if err != nil {
+		t.Fatalf("programme start %q: %v", programme.Spec.Schedule.Start, err)
+	}
+	meeting := time.Duration(programme.Spec.Meetings.DurationMinutes) * time.Minute
+	if meeting == 0 {
+		meeting = 45 * time.Minute
+	}
+	type span struct{ from, to time.Time }
+	windows := func(p *mentoringv1alpha1.Participant) []span {
+		zone, err := time.LoadLocation(string(p.Spec.Timezone))
+		if err != nil {
+			t.Fatalf("participant %s: time zone %q: %v", p.Name, p.Spec.Timezone, err)
+		}
+		var out []span
+		for day := -1; day <= 8; day++ {
+			date := start.AddDate(0, 0, day)
+			for _, w := range p.Spec.Availability {
+				if !slices.Contains(w.Days, mentoringv1alpha1.Weekday(date.Weekday().String())) {
+					continue
+				}
+				at := func(clock string) time.Time {
+					hm, err := time.Parse("15:04", clock)
+					if err != nil {
+						t.Fatalf("participant %s: window time %q: %v", p.Name, clock, err)
+					}
+					return time.Date(date.Year(), date.Month(), date.Day(), hm.Hour(), hm.Minute(), 0, 0, zone)
+				}
+				out = append(out, span{at(w.Start), at(w.End)})
+			}
+		}
+		return out
+	}
+	for _, x := range windows(a) {
+		for _, y := range windows(b) {
+			from, to := x.from, x.to
+			if y.from.After(from) {
+				from = y.from
+			}
+			if y.to.Before(to) {
+				to = y.to
+			}
+			if to.Sub(from) >= meeting {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestProgrammeMatchesThirtyParticipants matches a cohort of thirty under a strict policy (a seniority
+// gap of 3, departments kept apart), with four pairs besides, each on a topic of its own, that only
+// breaking one hard constraint could match: a mentor in the mentee's management chain, two people of
+// one department, a seniority gap of 2, and no common window (the mentee is free on Saturdays only).
+// (Caught, as mutations of internal/matching, each in index.check and in the cost matrix's pairs.row
+// and pairs.broken, each making the matcher pair one of the four: the management chain recorded one
+// way only, ExcludeSameDepartment ignored, the gap compared with 1 rather than the policy's minimum,
+// and NoCommonAvailability dropped. The former check, gap 1 and the mentor's chain only, passed on the
+// first three, and ignored availability.)
 func TestProgrammeMatchesThirtyParticipants(t *testing.T) {
 	g := NewWithT(t)
 	ns := newNamespace(t)
 	startManager(t, ns, december2026)
 	people := cohort("prog", 12, 18)
+	strict := programme("prog")
+	strict.Spec.Topics = append(strict.Spec.Topics, "ethics", "security", "design", "data")
+	strict.Spec.Matching.MinSeniorityGap = ptr.To(int32(3))
+	strict.Spec.Matching.ExcludeSameDepartment = true
+	impossible := func(topic mentoringv1alpha1.Topic, mentorSeniority, menteeSeniority int32) (*mentoringv1alpha1.Participant, *mentoringv1alpha1.Participant) {
+		m := participant("mentor-"+string(topic), "prog", mentoringv1alpha1.RoleMentor, mentorSeniority)
+		m.Spec.Expertise = []mentoringv1alpha1.TopicExpertise{{Topic: topic, Level: 5}}
+		e := participant("mentee-"+string(topic), "prog", mentoringv1alpha1.RoleMentee, menteeSeniority)
+		e.Spec.Goals = []mentoringv1alpha1.TopicGoal{{Topic: topic, Priority: 5}}
+		people = append(people, m, e)
+		return m, e
+	}
+	chainMentor, chainMentee := impossible("ethics", 3, 15)
+	chainMentee.Spec.ManagementChain = []string{string(chainMentor.Spec.Email)}
+	deptMentor, deptMentee := impossible("security", 3, 15)
+	deptMentor.Spec.Department, deptMentee.Spec.Department = "legal", "legal"
+	impossible("design", 10, 12)
+	_, weekendMentee := impossible("data", 3, 15)
+	weekendMentee.Spec.Availability = []mentoringv1alpha1.AvailabilityWindow{{Days: []mentoringv1alpha1.Weekday{"Saturday"}, Start: "09:00", End: "17:00"}}
 	create(t, ns, objects(people)...)
-	create(t, ns, programme("prog"))
+	create(t, ns, strict)
 
 	// The programme is Ready only once every pairing's own controller has acted on it.
 	g.Eventually(func(g Gomega) {
@@ -116,8 +235,8 @@ func TestProgrammeMatchesThirtyParticipants(t *testing.T) {
 	}
 	programme := programmeReady(t, ns, "prog")
 	pairings := listPairings(g, ns)
-	expectConstraintsHold(t, ns, people, pairings)
-	g.Expect(programme.Status.Participants).To(BeEquivalentTo(30))
+	expectConstraintsHold(t, programme, people, pairings)
+	g.Expect(programme.Status.Participants).To(BeEquivalentTo(len(people)))
 	g.Expect(programme.Status.Pairings).To(BeEquivalentTo(len(active(pairings))))
 	g.Expect(programme.Status.Pairings).To(BeNumerically(">=", 14), "most mentees are matched")
 	g.Expect(condition(programme.Status.Conditions, "Ready")).To(Equal("Ready=True/Upcoming"))
@@ -337,11 +456,18 @@ func TestRestartDuringRolloutMakesTheSamePairings(t *testing.T) {
 		g.Expect(len(listPairings(g, ns))).To(BeNumerically(">", 0))
 	}).WithPolling(5 * time.Millisecond).Should(Succeed())
 	interrupted.Stop()
+	// The stopped manager writes nothing more: what exists now is what the stop left. Unless it is
+	// some but not all of the pairings, the restart tests no recovery. (This went unchecked; on a fast
+	// machine the stop could come after the last write. Caught, as a mutation: a stop after
+	// programmeReady.)
 	stoppedWith := len(listPairings(g, ns))
+	t.Logf("stopped with %d of %d pairings", stoppedWith, len(want))
+	if stoppedWith >= len(want) {
+		t.Fatalf("the manager stopped with all %d pairings written, not during the rollout", stoppedWith)
+	}
 	startManager(t, ns, december2026)
 	programmeReady(t, ns, "prog")
 
-	t.Logf("stopped with %d of %d pairings", stoppedWith, len(want))
 	g.Consistently(func(g Gomega) {
 		got := listPairings(g, ns)
 		g.Expect(pairs(got)).To(Equal(want))

@@ -182,6 +182,84 @@ func tick(t *testing.T, clock *clocktesting.FakePassiveClock) {
 	}()
 }
 
+// advanceToRetries moves the fake clock only as far as the deliveries need, until stop is called or
+// the test ends: every fifty milliseconds, when every delivery pending in ns waits for a retry that is
+// not yet due, it sets the clock to the soonest retry time. While a delivery is due or has never been
+// tried, the clock stands still, so a signature's timestamp stays close to the clock the receiver checks
+// it against however slowly the machine runs; a clock moved ten seconds every fifty milliseconds ran
+// past the five minutes a receiver accepts within 1.5 s of real time. (Caught, as a mutation: the
+// receiver sleeping two seconds before it verifies, as on a loaded machine; with the fixed ticker the
+// signatures were refused as stale.)
+func advanceToRetries(t *testing.T, ns string, clock *clocktesting.FakePassiveClock) (stop func()) {
+	done := make(chan struct{})
+	var once sync.Once
+	stop = func() { once.Do(func() { close(done) }) }
+	t.Cleanup(stop)
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			if next, ok := soonestRetry(ns, clock.Now()); ok {
+				clock.SetTime(next)
+			}
+		}
+	}()
+	return stop
+}
+
+// soonestRetry is the time of the soonest retry of the deliveries pending in ns, rounded up to the
+// second as status keeps it; false when none is pending, or when one is due or has never been tried.
+func soonestRetry(ns string, now time.Time) (time.Time, bool) {
+	var records []mentoringv1alpha1.Notification
+	ctx := context.Background()
+	var programmes mentoringv1alpha1.ProgrammeList
+	var participants mentoringv1alpha1.ParticipantList
+	var pairings mentoringv1alpha1.PairingList
+	for _, list := range []client.ObjectList{&programmes, &participants, &pairings} {
+		if err := env.Client.List(ctx, list, client.InNamespace(ns)); err != nil {
+			return time.Time{}, false
+		}
+	}
+	for _, p := range programmes.Items {
+		records = append(records, p.Status.Notifications...)
+	}
+	for _, p := range participants.Items {
+		records = append(records, p.Status.Notifications...)
+	}
+	for _, p := range pairings.Items {
+		records = append(records, p.Status.Notifications...)
+	}
+	var soonest time.Time
+	for _, r := range records {
+		if r.State != mentoringv1alpha1.DeliveryPending {
+			continue
+		}
+		if r.NextAttemptTime == nil || !r.NextAttemptTime.After(now) {
+			return time.Time{}, false
+		}
+		if next := r.NextAttemptTime.Time.Truncate(time.Second).Add(time.Second); soonest.IsZero() || next.Before(soonest) {
+			soonest = next
+		}
+	}
+	return soonest, !soonest.IsZero()
+}
+
+// latestRetry is the time by which every delivery pending in ns is due, or now when none waits.
+func latestRetry(g Gomega, ns string, now time.Time) time.Time {
+	latest := now
+	for _, r := range allRecords(g, ns) {
+		if r.State == mentoringv1alpha1.DeliveryPending && r.NextAttemptTime != nil {
+			if next := r.NextAttemptTime.Time.Truncate(time.Second).Add(time.Second); next.After(latest) {
+				latest = next
+			}
+		}
+	}
+	return latest
+}
+
 // webhookSecrets returns the Secrets of a webhook at url, signed with signingKey.
 func webhookSecrets(name, url string) []client.Object {
 	return []client.Object{
@@ -232,7 +310,7 @@ func TestWebhooksReceiveEveryEventOnceThroughOutagesAndRestarts(t *testing.T) {
 	g := NewWithT(t)
 	ns := newNamespace(t)
 	first := startManagerWith(t, ns, january2027, fastRetries)
-	tick(t, first.clock)
+	stopAdvancing := advanceToRetries(t, ns, first.clock)
 	rcv := startReceiver(t, first.clock)
 	rcv.answerWith("/hr", http.StatusServiceUnavailable)
 	prog := programme("prog")
@@ -258,11 +336,13 @@ func TestWebhooksReceiveEveryEventOnceThroughOutagesAndRestarts(t *testing.T) {
 	}).Should(Succeed())
 
 	// The operator stops with deliveries pending; the receiver recovers; a new operator delivers them all.
+	// The new operator's clock starts where every waiting retry is due.
 	first.Stop()
+	stopAdvancing()
 	rcv.answerWith("/hr", 0)
-	second := startManagerWith(t, ns, first.clock.Now(), fastRetries)
+	second := startManagerWith(t, ns, latestRetry(g, ns, first.clock.Now()), fastRetries)
 	rcv.verifyWith(second.clock)
-	tick(t, second.clock)
+	advanceToRetries(t, ns, second.clock)
 	g.Eventually(func(g Gomega) {
 		records := allRecords(g, ns)
 		g.Expect(records).NotTo(BeEmpty())

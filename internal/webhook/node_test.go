@@ -8,8 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/reverse-mentoring-dev/reverse-mentoring-operator/internal/testenv"
 )
 
 // receiverDir holds the node checkers and their npm packages.
@@ -19,8 +22,8 @@ const receiverDir = "testdata/receiver"
 const npmInstall = "npm ci --prefix internal/webhook/testdata/receiver"
 
 // requireNode skips the test when node or the checkers' packages are missing, and fails it instead
-// under CI, where they are installed.
-func requireNode(t *testing.T) {
+// under CI=true, where they are installed (testenv.SkipOutsideCI, as every other promised check).
+func requireNode(t testing.TB) {
 	t.Helper()
 	_, errNode := exec.LookPath("node")
 	_, errWebhooks := os.Stat(filepath.Join(receiverDir, "node_modules", "standardwebhooks"))
@@ -28,11 +31,48 @@ func requireNode(t *testing.T) {
 	if errNode == nil && errWebhooks == nil && errCards == nil {
 		return
 	}
-	msg := "node and the checkers' npm packages are needed: install Node.js and run `" + npmInstall + "`"
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
+	testenv.SkipOutsideCI(t, "node and the checkers' npm packages are needed: install Node.js and run `%s`", npmInstall)
+}
+
+// endings records how requireNode ended a test: like testing.T, Fatal and Skip end the goroutine.
+type endings struct {
+	testing.TB
+	fatal, skip bool
+}
+
+func (e *endings) Helper()                        {}
+func (e *endings) Fatal(args ...any)              { e.FailNow() }
+func (e *endings) Fatalf(format string, a ...any) { e.FailNow() }
+func (e *endings) FailNow()                       { e.fatal = true; runtime.Goexit() }
+func (e *endings) Skip(args ...any)               { e.SkipNow() }
+func (e *endings) Skipf(format string, a ...any)  { e.SkipNow() }
+func (e *endings) SkipNow()                       { e.skip = true; runtime.Goexit() }
+
+// run runs check as a test of its own goroutine and reports how it ended.
+func (e *endings) run(check func(testing.TB)) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		check(e)
+	}()
+	<-done
+}
+
+// TestRequireNodeFailsInCI: without node (an empty PATH), requireNode skips on a developer's machine
+// and fails under CI=true, exactly as testenv.SkipOutsideCI does for the other prerequisites. (Caught,
+// as mutations: requireNode calling t.Skip whatever CI says, which would let the node checkers' tests
+// pass silently in CI; and the former os.Getenv("CI") != "" test, which failed under CI=false.)
+func TestRequireNodeFailsInCI(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	for ci, wantFail := range map[string]bool{"": false, "false": false, "true": true} {
+		t.Setenv("CI", ci)
+		e := &endings{TB: t}
+		e.run(requireNode)
+		if e.fatal != wantFail || e.skip == wantFail {
+			t.Errorf("CI=%q without node: failed %v, skipped %v; want it to %s", ci, e.fatal, e.skip,
+				map[bool]string{true: "fail", false: "skip"}[wantFail])
+		}
 	}
-	t.Skip(msg)
 }
 
 // nodeReceiver is receiver.js running on loopback.
