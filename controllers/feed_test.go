@@ -30,14 +30,21 @@ func fetch(g Gomega, url string) (int, string, string) {
 	return resp.StatusCode, resp.Header.Get("Content-Type"), string(body)
 }
 
+// withFeeds starts a manager on a namespace of its own and the feed server, and returns them with a
+// programme "prog" that gives everybody a feed, not created yet.
+func withFeeds(t *testing.T) (ns string, server *httptest.Server, feeds *mentoringv1alpha1.Programme) {
+	ns = newNamespace(t)
+	m := startManager(t, ns, january2027)
+	server = httptest.NewServer(controllers.FeedHandler(m.client, env.Client, m.clock))
+	t.Cleanup(server.Close)
+	feeds = programme("prog")
+	feeds.Spec.Integrations = &mentoringv1alpha1.Integrations{Calendar: &mentoringv1alpha1.CalendarIntegration{Feed: true}}
+	return ns, server, feeds
+}
+
 func TestEveryParticipantGetsTheirOwnCalendarFeed(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t)
-	m := startManager(t, ns, january2027)
-	server := httptest.NewServer(controllers.FeedHandler(m.client, env.Client, m.clock))
-	t.Cleanup(server.Close)
-	feeds := programme("prog")
-	feeds.Spec.Integrations = &mentoringv1alpha1.Integrations{Calendar: &mentoringv1alpha1.CalendarIntegration{Feed: true}}
+	ns, server, feeds := withFeeds(t)
 	lonely := mentee("lonely", "prog")
 	lonely.Spec.Goals = []mentoringv1alpha1.TopicGoal{{Topic: "inclusion", Priority: 3}}
 	create(t, ns, feeds, mentor("ada", "prog"), mentee("bob", "prog"), mentor("cy", "prog"), mentee("dee", "prog"), lonely)
@@ -121,12 +128,7 @@ func TestEveryParticipantGetsTheirOwnCalendarFeed(t *testing.T) {
 // Secret revokes the old URL.)
 func TestRotatedFeedGetsANewToken(t *testing.T) {
 	g := NewWithT(t)
-	ns := newNamespace(t)
-	m := startManager(t, ns, january2027)
-	server := httptest.NewServer(controllers.FeedHandler(m.client, env.Client, m.clock))
-	t.Cleanup(server.Close)
-	feeds := programme("prog")
-	feeds.Spec.Integrations = &mentoringv1alpha1.Integrations{Calendar: &mentoringv1alpha1.CalendarIntegration{Feed: true}}
+	ns, server, feeds := withFeeds(t)
 	create(t, ns, feeds, mentor("ada", "prog"), mentee("bob", "prog"))
 
 	// secretOf returns bob's feed token and URL once his status names the Secret and holds its hash.
