@@ -31,7 +31,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -45,6 +44,9 @@ const (
 	// pprofAddress is where the manager serves its profiles when -cpu-profile asks for one.
 	pprofAddress = "127.0.0.1:6062"
 )
+
+// programmeKey names the measured programme.
+var programmeKey = client.ObjectKey{Namespace: namespace, Name: "prog"}
 
 func main() {
 	var (
@@ -103,49 +105,31 @@ func run(n, people int, ahead time.Duration, manager testenv.ManagerOptions, pro
 	if err := testenv.CreateAll(ctx, env.Client, namespace, programme(n, receiver.URL), 16); err != nil {
 		return err
 	}
-	if err := waitFor(30*time.Minute, func() (bool, error) {
-		p, err := getProgramme(ctx, env.Client)
-		return p != nil && meta.IsStatusConditionTrue(p.Status.Conditions, mentoringv1alpha1.ReadyCondition) &&
-			p.Status.ObservedGeneration == p.Generation, err
-	}); err != nil {
-		return fmt.Errorf("the programme was not Ready: %w (manager log: %s)", err, logs)
+	if err := testenv.WaitReady(ctx, env.Client, programmeKey, 30*time.Minute); err != nil {
+		return fmt.Errorf("%w (manager log: %s)", err, logs)
 	}
 	fmt.Printf("%d participants settled in %.1f s.\n", n, time.Since(started).Seconds())
-	var (
-		work     []submission
-		pairings int
-	)
+	var work []submission
 	if err := waitFor(5*time.Minute, func() (bool, error) {
 		var err error
-		work, pairings, err = submissions(ctx, env.Client)
+		work, err = submissions(ctx, env.Client)
 		return work != nil, err
 	}); err != nil {
 		return fmt.Errorf("not every paired participant got a personal link: %w", err)
 	}
+	pairings := len(work) / 2
 	quiet(mgr.Pid())
 
 	// Everybody answers, people at a time; the manager's resident memory is sampled meanwhile.
 	cpuBefore := testenv.CPUSeconds(map[string]int{"manager": mgr.Pid()})
 	stopSampling := sampleRSS(mgr)
-	var (
-		mu        sync.Mutex
-		latencies []time.Duration
-	)
 	profiled := make(chan error, 1)
 	if profile != "" {
 		go func() { profiled <- testenv.WriteCPUProfile(pprofAddress, profile, 120) }()
 	}
 	first := time.Now()
-	if err := testenv.Parallel(people, work, func(s submission) error {
-		start := time.Now()
-		if err := submit(s); err != nil {
-			return err
-		}
-		mu.Lock()
-		latencies = append(latencies, time.Since(start))
-		mu.Unlock()
-		return nil
-	}); err != nil {
+	latencies, err := answerAll(work, people)
+	if err != nil {
 		return err
 	}
 	submitted := time.Since(first)
@@ -236,44 +220,63 @@ func programme(n int, receiverURL string) []client.Object {
 	return objects
 }
 
-// submissions lists, for every active pairing, its mentor's and its mentee's answer, and counts the
-// pairings; none until every paired participant's personal link is in place.
-func submissions(ctx context.Context, c client.Client) ([]submission, int, error) {
-	var participants mentoringv1alpha1.ParticipantList
-	var pairings mentoringv1alpha1.PairingList
-	if err := c.List(ctx, &participants, client.InNamespace(namespace)); err != nil {
-		return nil, 0, err
+// submissions lists, for every active pairing, its mentor's and its mentee's answer; none until every
+// paired participant's personal link is in place.
+func submissions(ctx context.Context, c client.Client) ([]submission, error) {
+	var (
+		participants mentoringv1alpha1.ParticipantList
+		pairings     mentoringv1alpha1.PairingList
+		secrets      corev1.SecretList
+	)
+	for _, list := range []client.ObjectList{&participants, &pairings, &secrets} {
+		if err := c.List(ctx, list, client.InNamespace(namespace)); err != nil {
+			return nil, err
+		}
 	}
-	if err := c.List(ctx, &pairings, client.InNamespace(namespace)); err != nil {
-		return nil, 0, err
+	urls := map[string]string{}
+	for _, secret := range secrets.Items {
+		urls[secret.Name] = string(secret.Data["url"])
 	}
 	links := map[string]string{}
 	for _, p := range participants.Items {
-		if p.Status.PersonalLink == nil {
-			continue
+		if p.Status.PersonalLink != nil {
+			links[p.Name] = urls[p.Status.PersonalLink.SecretRef.Name]
 		}
-		secret := &corev1.Secret{}
-		if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: p.Status.PersonalLink.SecretRef.Name}, secret); err != nil {
-			return nil, 0, err
-		}
-		links[p.Name] = string(secret.Data["url"])
 	}
 	var work []submission
-	active := 0
-	for _, p := range pairings.Items {
-		if p.Status.Ended != nil {
-			continue
-		}
-		active++
+	for _, p := range testenv.ActivePairings(pairings.Items) {
 		for _, person := range []string{p.Spec.MentorRef.Name, p.Spec.MenteeRef.Name} {
 			if links[person] == "" {
-				return nil, 0, nil
+				return nil, nil
 			}
 			work = append(work, submission{link: links[person], pairing: p.Name, topics: p.Spec.Topics})
 		}
 	}
-	return work, active, nil
+	return work, nil
 }
+
+// answerAll makes every submission, people at a time, and returns how long each took.
+func answerAll(work []submission, people int) ([]time.Duration, error) {
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+	)
+	err := testenv.Parallel(people, work, func(s submission) error {
+		start := time.Now()
+		if err := submit(s); err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		latencies = append(latencies, time.Since(start))
+		return nil
+	})
+	return latencies, err
+}
+
+// formPattern finds each form on a personal page: its action (which names the pairing and the round)
+// and its token.
+var formPattern = regexp.MustCompile(`(?s)action="([^"]+)".*?name="form" value="([^"]+)"`)
 
 // submit opens the person's page, finds the pairing's open form and posts the answers, as a browser
 // would: a same-origin form post.
@@ -287,7 +290,12 @@ func submit(s submission) error {
 	if err != nil || resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("the page answered %d: %v", resp.StatusCode, err)
 	}
-	form := regexp.MustCompile(`(?s)action="([^"]*/` + regexp.QuoteMeta(s.pairing) + `/[^"]+)".*?name="form" value="([^"]+)"`).FindSubmatch(page)
+	var form [][]byte
+	for _, f := range formPattern.FindAllSubmatch(page, -1) {
+		if strings.Contains(string(f[1]), "/"+s.pairing+"/") {
+			form = f
+		}
+	}
 	if form == nil {
 		return fmt.Errorf("the page has no open form for pairing %s", s.pairing)
 	}
@@ -362,7 +370,7 @@ func ptr(v int32) *int32 { return &v }
 
 func getProgramme(ctx context.Context, c client.Client) (*mentoringv1alpha1.Programme, error) {
 	p := &mentoringv1alpha1.Programme{}
-	return p, c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: "prog"}, p)
+	return p, c.Get(ctx, programmeKey, p)
 }
 
 // waitFor polls done every 250 ms until it is true, fails, or timeout passes.

@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/meta"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
@@ -42,6 +41,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// joinKey names the programme, in a namespace of the same name.
+var joinKey = client.ObjectKey{Namespace: "join", Name: "join"}
 
 // pprofAddress is where the manager serves its profiles when -cpu-profile asks for one.
 const pprofAddress = "127.0.0.1:6061"
@@ -74,7 +76,7 @@ func run(n, joins int, manager testenv.ManagerOptions, profile string) error {
 	if err := testenv.CreateAll(ctx, env.Client, "join", objects, 16); err != nil {
 		return err
 	}
-	if err := waitReady(ctx, env.Client, 30*time.Minute); err != nil {
+	if err := testenv.WaitReady(ctx, env.Client, joinKey, 30*time.Minute); err != nil {
 		return fmt.Errorf("%w (manager log: %s)", err, logs)
 	}
 	fmt.Printf("%d participants settled in %.1f s.\n", n, time.Since(started).Seconds())
@@ -111,7 +113,7 @@ func run(n, joins int, manager testenv.ManagerOptions, profile string) error {
 			time.Sleep(5 * time.Millisecond)
 		}
 		latencies = append(latencies, time.Since(created))
-		if err := waitReady(ctx, env.Client, 5*time.Minute); err != nil {
+		if err := testenv.WaitReady(ctx, env.Client, joinKey, 5*time.Minute); err != nil {
 			return err
 		}
 		after := testenv.CPUSeconds(map[string]int{"manager": mgr.Pid()})["manager"]
@@ -154,20 +156,4 @@ func joiner(i int) *mentoringv1alpha1.Participant {
 		p.Spec.Goals = append(p.Spec.Goals, mentoringv1alpha1.TopicGoal{Topic: t, Priority: 3})
 	}
 	return p
-}
-
-// waitReady waits until the programme is Ready for its latest generation.
-func waitReady(ctx context.Context, c client.Client, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		p := &mentoringv1alpha1.Programme{}
-		if err := c.Get(ctx, client.ObjectKey{Namespace: "join", Name: "join"}, p); err != nil {
-			return err
-		}
-		if meta.IsStatusConditionTrue(p.Status.Conditions, mentoringv1alpha1.ReadyCondition) && p.Status.ObservedGeneration == p.Generation {
-			return nil
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return fmt.Errorf("the programme was not Ready within %s", timeout)
 }

@@ -108,6 +108,23 @@ func Settled(p *mentoringv1alpha1.Programme, participants []mentoringv1alpha1.Pa
 	return true, ""
 }
 
+// WaitReady polls the programme every 20 ms until it is Ready for its latest generation, for at most
+// timeout.
+func WaitReady(ctx context.Context, c client.Client, key client.ObjectKey, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		p := &mentoringv1alpha1.Programme{}
+		if err := c.Get(ctx, key, p); err != nil {
+			return err
+		}
+		if meta.IsStatusConditionTrue(p.Status.Conditions, mentoringv1alpha1.ReadyCondition) && p.Status.ObservedGeneration == p.Generation {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("the programme was not Ready within %s", timeout)
+}
+
 // DescribeConditions lists conditions as Type=Status/Reason.
 func DescribeConditions(conditions []metav1.Condition) string {
 	var out []string
