@@ -168,18 +168,26 @@ func (r *receiver) has(id string) bool {
 // tick moves the fake clock ten seconds every fifty milliseconds until the test ends, so that retry
 // delays pass.
 func tick(t *testing.T, clock *clocktesting.FakePassiveClock) {
+	every50ms(t, func() { clock.SetTime(clock.Now().Add(10 * time.Second)) })
+}
+
+// every50ms calls do every fifty milliseconds until stop is called or the test ends.
+func every50ms(t *testing.T, do func()) (stop func()) {
 	done := make(chan struct{})
-	t.Cleanup(func() { close(done) })
+	var once sync.Once
+	stop = func() { once.Do(func() { close(done) }) }
+	t.Cleanup(stop)
 	go func() {
 		for {
 			select {
 			case <-done:
 				return
 			case <-time.After(50 * time.Millisecond):
-				clock.SetTime(clock.Now().Add(10 * time.Second))
+				do()
 			}
 		}
 	}()
+	return stop
 }
 
 // advanceToRetries moves the fake clock only as far as the deliveries need, until stop is called or
@@ -191,23 +199,11 @@ func tick(t *testing.T, clock *clocktesting.FakePassiveClock) {
 // receiver sleeping two seconds before it verifies, as on a loaded machine; with the fixed ticker the
 // signatures were refused as stale.)
 func advanceToRetries(t *testing.T, ns string, clock *clocktesting.FakePassiveClock) (stop func()) {
-	done := make(chan struct{})
-	var once sync.Once
-	stop = func() { once.Do(func() { close(done) }) }
-	t.Cleanup(stop)
-	go func() {
-		for {
-			select {
-			case <-done:
-				return
-			case <-time.After(50 * time.Millisecond):
-			}
-			if next, ok := soonestRetry(ns, clock.Now()); ok {
-				clock.SetTime(next)
-			}
+	return every50ms(t, func() {
+		if next, ok := soonestRetry(ns, clock.Now()); ok {
+			clock.SetTime(next)
 		}
-	}()
-	return stop
+	})
 }
 
 // soonestRetry is the time of the soonest retry of the deliveries pending in ns, rounded up to the
