@@ -1,8 +1,11 @@
 package controllers
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -45,4 +48,35 @@ func ParticipantHandler(c client.Client, api client.Reader, opts Options) (http.
 	mux.Handle(calendar.FeedPrefix, feeds.Handler(c, api, opts.Clock))
 	mux.Handle(portal.Prefix, pageHandler)
 	return mux, nil
+}
+
+// HTTPServer serves Handler on Addr while the manager runs, on every replica (it needs no leadership), and
+// shuts down gracefully when the manager stops. The manager adds it for ParticipantHandler.
+type HTTPServer struct {
+	Addr    string
+	Handler http.Handler
+}
+
+// NeedLeaderElection is false: every replica serves.
+func (s *HTTPServer) NeedLeaderElection() bool { return false }
+
+// Start serves until ctx ends, then shuts down gracefully.
+func (s *HTTPServer) Start(ctx context.Context) error {
+	server := &http.Server{Addr: s.Addr, Handler: s.Handler, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- server.ListenAndServe() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := server.Shutdown(shutdown); err != nil {
+			return err
+		}
+		if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
 }

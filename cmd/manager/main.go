@@ -126,7 +126,7 @@ func main() {
 		if err != nil {
 			fail(log, err, "Failed to set up the participant-facing server")
 		}
-		if err := mgr.Add(&httpServer{addr: feedAddr, handler: handler}); err != nil {
+		if err := mgr.Add(&controllers.HTTPServer{Addr: feedAddr, Handler: handler}); err != nil {
 			fail(log, err, "Failed to add the participant-facing server")
 		}
 	}

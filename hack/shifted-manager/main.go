@@ -9,11 +9,9 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"net/http"
 	"os"
 	"time"
 
@@ -23,7 +21,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	"sigs.k8s.io/controller-runtime/pkg/manager"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	mentoringv1alpha1 "github.com/reverse-mentoring-dev/reverse-mentoring-operator/api/v1alpha1"
@@ -95,24 +92,11 @@ func run(opts controllers.Options, metricsAddr, probeAddr, feedAddr, pprofAddr s
 		if err != nil {
 			return err
 		}
-		if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error { return serve(ctx, feedAddr, handler) })); err != nil {
+		if err := mgr.Add(&controllers.HTTPServer{Addr: feedAddr, Handler: handler}); err != nil {
 			return err
 		}
 	}
 	return mgr.Start(ctx)
-}
-
-// serve serves handler on addr until ctx ends.
-func serve(ctx context.Context, addr string, handler http.Handler) error {
-	server := &http.Server{Addr: addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		_ = server.Close()
-	}()
-	if err := server.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
 }
 
 // aheadClock is the real clock moved forward.
