@@ -11,7 +11,13 @@
 //     participant and pairing reconciled;
 //   - the controllers' workqueue depth (workqueue_depth), sampled every few seconds, and each
 //     controller's reconciles in the minute and their mean time;
+//   - the processor time that the API server, etcd, the manager and this program used in the minute:
+//     they share the machine's cores;
 //   - the manager's resident memory, sampled with it; at the end its minimum, maximum and slope.
+//
+// It follows the programme through a cache fed by watches, as a controller would: polling whole lists
+// of 20,000 objects every few seconds cost the API server more than the manager's own requests, and
+// doubled the lag it measured.
 //
 // hack/load-test.sh builds the manager and runs this with the sizes of issue 8.
 package main
@@ -34,7 +40,10 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
@@ -51,9 +60,12 @@ type config struct {
 	participants, rounds, percent, writers int
 	interval, sample, timeout, lagTimeout  time.Duration
 	seed                                   uint64
-	logFile                                string
+	logFile, profile                       string
 	manager                                testenv.ManagerOptions
 }
+
+// pprofAddress is where the manager serves its profiles when -cpu-profile asks for one.
+const pprofAddress = "127.0.0.1:6063"
 
 func main() {
 	var c config
@@ -67,8 +79,12 @@ func main() {
 	flag.IntVar(&c.writers, "writers", 16, "Objects created or changed at once.")
 	flag.Uint64Var(&c.seed, "seed", 1, "Seed of the changes.")
 	c.manager.AddFlags(flag.CommandLine)
+	flag.StringVar(&c.profile, "cpu-profile", "", "Write the manager's CPU profile over the first two rounds of changes to this file (for go tool pprof).")
 	flag.StringVar(&c.logFile, "log", filepath.Join(os.TempDir(), "load-test-manager.log"), "The manager's log.")
 	flag.Parse()
+	if c.profile != "" {
+		c.manager.Args = append(c.manager.Args, "--pprof-bind-address="+pprofAddress)
+	}
 	ctrllog.SetLogger(logr.Discard())
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "load-test:", err)
@@ -83,8 +99,14 @@ type sample struct {
 	// reconciles and reconcileSeconds are each controller's reconciles and the time spent in them,
 	// counted since the manager started.
 	reconciles, reconcileSeconds map[string]float64
-	rss                          int64
+	// cpu is the processor time each process used so far: the control plane's, the manager's and
+	// this program's, which share the machine.
+	cpu map[string]float64
+	rss int64
 }
+
+// processes are the processes whose processor time the report shows, in its order.
+var processes = []string{"kube-apiserver", "etcd", "manager", "load-test"}
 
 // sampler reads the manager's metrics and memory every interval.
 type sampler struct {
@@ -106,6 +128,7 @@ func (s *sampler) run(ctx context.Context, m *testenv.ManagerProcess, every time
 			x.reconcileSeconds = metrics.Sum("controller_runtime_reconcile_time_seconds", "controller")
 		}
 		x.rss, _, _ = m.RSS()
+		x.cpu = testenv.CPUSeconds(map[string]int{"manager": m.Pid(), "load-test": os.Getpid()})
 		s.mu.Lock()
 		s.samples = append(s.samples, x)
 		s.mu.Unlock()
@@ -144,6 +167,13 @@ func run(c config) error {
 	defer stopSampling()
 	samples := &sampler{}
 	go samples.run(sampling, mgr, c.sample)
+	// The programme and its members as the API server's watch shows them: polling whole lists of
+	// 20,000 objects every few seconds would cost the API server, on the same two cores, more than
+	// the manager's own reads.
+	watched, err := watchMembers(sampling, env.Config, env.Client.Scheme())
+	if err != nil {
+		return err
+	}
 
 	today := time.Now().UTC()
 	date := func(t time.Time) mentoringv1alpha1.Date { return mentoringv1alpha1.Date(t.Format(time.DateOnly)) }
@@ -161,7 +191,7 @@ func run(c config) error {
 	}
 	created := time.Since(started)
 	if err := waitFor(c.timeout, 5*time.Second, func() (bool, string, error) {
-		s, err := read(ctx, env.Client)
+		s, err := read(ctx, watched)
 		if err != nil {
 			return false, "", err
 		}
@@ -172,17 +202,21 @@ func run(c config) error {
 	}
 	rollout := time.Since(started)
 	_, peak, _ := mgr.RSS()
-	first, _ := read(ctx, env.Client)
+	first, _ := read(ctx, watched)
 	fmt.Printf("Created in %s, settled after %s with %d pairings; manager peak memory so far %d MiB.\n",
 		created.Round(100*time.Millisecond), rollout.Round(100*time.Millisecond), len(first.active()), peak>>20)
 
 	// Rounds of changes; one poller follows every open round until it is reflected.
 	rng := rand.New(rand.NewPCG(c.seed, 0))
 	var rounds []*round
-	tracker := &tracker{c: env.Client}
+	tracker := &tracker{c: watched}
 	trackerDone := make(chan error, 1)
 	go func() { trackerDone <- tracker.run(ctx, c.lagTimeout) }()
 	phase := time.Now()
+	profiled := make(chan error, 1)
+	if c.profile != "" {
+		go func() { profiled <- testenv.WriteCPUProfile(pprofAddress, c.profile, int(2*c.interval/time.Second)) }()
+	}
 	for i := 1; i <= c.rounds; i++ {
 		start := phase.Add(time.Duration(i-1) * c.interval)
 		time.Sleep(time.Until(start))
@@ -199,6 +233,11 @@ func run(c config) error {
 	if err := <-trackerDone; err != nil {
 		return err
 	}
+	if c.profile != "" {
+		if err := <-profiled; err != nil {
+			return fmt.Errorf("profiling the manager: %w", err)
+		}
+	}
 	end := time.Now()
 	stopSampling()
 	if !mgr.Running() || mgr.Starts != 1 {
@@ -214,17 +253,38 @@ type state struct {
 	pairings     []mentoringv1alpha1.Pairing
 }
 
-func read(ctx context.Context, c client.Client) (*state, error) {
+// watchMembers starts a cache of the namespace's Programmes, Participants and Pairings, fed by watches,
+// and waits until it holds them.
+func watchMembers(ctx context.Context, config *rest.Config, scheme *runtime.Scheme) (client.Reader, error) {
+	members, err := cache.New(config, cache.Options{Scheme: scheme, DefaultNamespaces: map[string]cache.Config{namespace: {}},
+		DefaultTransform: cache.TransformStripManagedFields()})
+	if err != nil {
+		return nil, err
+	}
+	for _, obj := range []client.Object{&mentoringv1alpha1.Programme{}, &mentoringv1alpha1.Participant{}, &mentoringv1alpha1.Pairing{}} {
+		if _, err := members.GetInformer(ctx, obj); err != nil {
+			return nil, err
+		}
+	}
+	go func() { _ = members.Start(ctx) }()
+	if !members.WaitForCacheSync(ctx) {
+		return nil, errors.New("the members' cache did not sync")
+	}
+	return members, nil
+}
+
+// read is the programme and its members as the cache holds them, shared with it: read them only.
+func read(ctx context.Context, c client.Reader) (*state, error) {
 	s := &state{}
 	if err := c.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, &s.programme); err != nil {
 		return nil, err
 	}
 	var participants mentoringv1alpha1.ParticipantList
-	if err := c.List(ctx, &participants, client.InNamespace(namespace)); err != nil {
+	if err := c.List(ctx, &participants, client.InNamespace(namespace), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
 	var pairings mentoringv1alpha1.PairingList
-	if err := c.List(ctx, &pairings, client.InNamespace(namespace)); err != nil {
+	if err := c.List(ctx, &pairings, client.InNamespace(namespace), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
 	s.participants, s.pairings = participants.Items, pairings.Items
@@ -374,7 +434,7 @@ func change(ctx context.Context, c client.Client, rng *rand.Rand, n int, cfg con
 
 // tracker polls the programme and follows every open round until it is reflected and settled.
 type tracker struct {
-	c      client.Client
+	c      client.Reader
 	mu     sync.Mutex
 	open   []*round
 	closed bool
@@ -450,8 +510,8 @@ func report(c config, rounds []*round, samples *sampler, phase, end time.Time, r
 		c.participants, c.percent, c.interval, c.rounds, c.manager.Concurrency, c.manager.QPS, c.manager.Burst)
 	fmt.Printf("First rollout settled after %s; manager peak memory during it %d MiB.\n\n", rollout.Round(time.Second), peak>>20)
 	controllers := []string{"programme", "participant", "pairing"}
-	fmt.Printf("| minute | changes (edits/pauses/re-created) | written in | reflected after | settled after | queue depth max (programme/participant/pairing) | queue depth mean | reconciles (programme/participant/pairing) | mean reconcile ms | RSS MiB min-max | pairings active/all |\n")
-	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Printf("| minute | changes (edits/pauses/re-created) | written in | reflected after | settled after | queue depth max (programme/participant/pairing) | queue depth mean | reconciles (programme/participant/pairing) | mean reconcile ms | CPU s (API server/etcd/manager/load test) | RSS MiB min-max | pairings active/all |\n")
+	fmt.Printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	caughtUp := true
 	for i, r := range rounds {
 		to := end
@@ -486,6 +546,7 @@ func report(c config, rounds []*round, samples *sampler, phase, end time.Time, r
 			return strings.Join(parts, "/")
 		}
 		reconciles, mean := map[string]float64{}, map[string]float64{}
+		cpu := make([]string, len(processes))
 		if len(window) > 1 {
 			first, last := window[0], window[len(window)-1]
 			for _, name := range controllers {
@@ -494,10 +555,13 @@ func report(c config, rounds []*round, samples *sampler, phase, end time.Time, r
 					mean[name] = 1000 * (last.reconcileSeconds[name] - first.reconcileSeconds[name]) / reconciles[name]
 				}
 			}
+			for i, name := range processes {
+				cpu[i] = fmt.Sprintf("%.0f", last.cpu[name]-first.cpu[name])
+			}
 		}
-		fmt.Printf("| %d | %d (%d/%d/%d) | %s | %s | %s | %s | %s | %s | %s | %d-%d | %d/%d |\n", r.n, r.edits+r.pauses+r.recreated, r.edits, r.pauses, r.recreated,
+		fmt.Printf("| %d | %d (%d/%d/%d) | %s | %s | %s | %s | %s | %s | %s | %s | %d-%d | %d/%d |\n", r.n, r.edits+r.pauses+r.recreated, r.edits, r.pauses, r.recreated,
 			r.written.Round(100*time.Millisecond), lag(r.reflected, r.reflectedOK), lag(r.settled, r.settledOK), depths(maxDepth), depths(meanDepth),
-			depths(reconciles), depths(mean), max(lo, 0)>>20, hi>>20, r.activePairings, r.allPairing)
+			depths(reconciles), depths(mean), strings.Join(cpu, "/"), max(lo, 0)>>20, hi>>20, r.activePairings, r.allPairing)
 	}
 	all := samples.between(phase, end)
 	if len(all) < 2 {
