@@ -162,3 +162,45 @@ func processorTime() time.Duration {
 	}
 	return time.Duration(syscall.TimevalToNsec(u.Utime) + syscall.TimevalToNsec(u.Stime))
 }
+
+// BenchmarkChanges is a batch of availability edits to a settled programme of 10,000 participants, and
+// the pass after it, by a full pass and by an Incremental matcher, side by side: where a repair stops
+// paying (Repairable).
+//
+//	go test ./internal/matching -run '^$' -bench Changes -benchtime 5x
+func BenchmarkChanges(b *testing.B) {
+	for _, changes := range []int{50, 200, 500, 1000} {
+		for _, path := range []string{matching.PathFull, matching.PathIncremental} {
+			b.Run(fmt.Sprintf("%d/%s", changes, path), func(b *testing.B) {
+				in := matchingtest.Generate(1, matchingtest.Options{Mentees: 6000, Mentors: 4000})
+				in = fedBack(in, matching.Match(in))
+				var inc matching.Incremental
+				inc.Match(in)
+				r := rand.New(rand.NewPCG(3, 4))
+				full := 0
+				b.ResetTimer()
+				for range b.N {
+					b.StopTimer()
+					in.Participants = slices.Clone(in.Participants)
+					for range changes {
+						p := &in.Participants[r.IntN(len(in.Participants))]
+						p.Availability = in.Participants[r.IntN(len(in.Participants))].Availability
+					}
+					b.StartTimer()
+					var result matching.Result
+					if path == matching.PathFull {
+						result = matching.Match(in)
+					} else {
+						var p matching.Path
+						if result, p = inc.Match(in); p.Solve == matching.PathFull {
+							full++
+						}
+					}
+					b.StopTimer()
+					in = fedBack(in, result)
+				}
+				b.ReportMetric(float64(full), "full-solves")
+			})
+		}
+	}
+}

@@ -142,7 +142,7 @@ func (inc *Incremental) updateTallies(x *index, in Input, changedNames map[strin
 			pairs = append(pairs, p)
 		}
 	}
-	if len(changed)+len(pairs) > manyChanges(len(x.byName)) {
+	if len(changed)+len(pairs) > Repairable(len(x.byName)) {
 		return map[string]tally{}
 	}
 	tallies := make(map[string]tally, len(inc.tallies))

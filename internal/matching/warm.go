@@ -148,10 +148,10 @@ const (
 	ReasonPotentialRange = "PotentialsOutOfRange"
 )
 
-// manyChanges is how many changed rows and columns sync repairs at most: a change costs about one
-// shortest path, and beyond a tenth of the people a solve from scratch, which shares the work of all
-// paths, is as quick.
-func manyChanges(people int) int { return max(people/10, 8) }
+// Repairable is how many changes to a programme of this many people a pass repairs at most: a
+// change costs about one shortest path, and beyond a tenth of the people a solve from scratch, which
+// shares the work of all paths, is as quick (BenchmarkChanges).
+func Repairable(people int) int { return max(people/10, 8) }
 
 // sync brings the problem to the people of x and repairs its optimum; changed names the participants
 // who changed since the last sync. It returns why it could not (a reason for Path), before changing
@@ -184,7 +184,7 @@ func (w *warm) sync(x *index, rows, cols []*person, capacity []int, ended map[[2
 	colChanged := func(slot int32, m *person) bool {
 		return changed[m.Name] || w.s.capacity[slot] != colCapacity[m.Name]
 	}
-	if leaving, joining := w.count(rows, cols, rowChanged, colChanged); leaving+joining > manyChanges(len(rows)+len(cols)) {
+	if leaving, joining := w.count(rows, cols, rowChanged, colChanged); leaving+joining > Repairable(len(rows)+len(cols)) {
 		return ReasonManyChanges
 	}
 	s := w.s
