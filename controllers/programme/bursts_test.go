@@ -60,6 +60,43 @@ func TestBurstsMatchALoneChangeSoonAndABurstOnceItSettles(t *testing.T) {
 	}
 }
 
+func TestBurstsMatchAStreamOfRepairableChangesEveryFewSeconds(t *testing.T) {
+	now := time.Date(2027, time.January, 11, 9, 0, 0, 0, time.UTC)
+	b := newBursts(func() time.Time { return now })
+	key := client.ObjectKey{Namespace: "team", Name: "digital-leaders"}
+	b.passed(key, 10000)
+
+	// People editing their profiles, 80 changes a second (the load test's stream): the pass runs
+	// steady after the first change, while the stream goes on.
+	stream := func(changes int) time.Duration {
+		first := now
+		for range changes {
+			b.changed(key)
+			now = now.Add(12500 * time.Microsecond)
+		}
+		return now.Sub(first) + b.wait(key)
+	}
+	if after := stream(int(steady.Milliseconds() * 80 / 1000)); after != steady {
+		t.Errorf("a stream of repairable changes is matched %s after its first change, want %s", after, steady)
+	}
+	if wait := b.wait(key); wait != 0 {
+		t.Errorf("after its pass the stream's changes so far wait %s, want none", wait)
+	}
+	// More changes in those seconds than a pass repairs (a bulk apply): the burst waits for quiet.
+	b.changed(key)
+	for range 1000 {
+		now = now.Add(2 * time.Millisecond)
+		b.changed(key)
+	}
+	if wait := b.wait(key); wait != quiet {
+		t.Errorf("a burst of 1,001 changes to 10,000 people waits %s at its last change, want a quiet second", wait)
+	}
+	b.forget(key)
+	if wait, _ := b.changed(key); wait != alone {
+		t.Errorf("a forgotten programme's first change waits %s, want %s", wait, alone)
+	}
+}
+
 func TestExpectationsWaitForTheCacheToShowOwnWrites(t *testing.T) {
 	now := time.Date(2027, time.January, 11, 9, 0, 0, 0, time.UTC)
 	e := newExpectations(func() time.Time { return now })
@@ -77,6 +114,17 @@ func TestExpectationsWaitForTheCacheToShowOwnWrites(t *testing.T) {
 	if e.waiting(key) || e.observed(key, write{pairing: "a"}) {
 		t.Error("after every write was seen the programme still waits")
 	}
+	// A later pass's writes add to those still expected; a participant who left is not waited for.
+	e.expect(key, []write{{pairing: "a"}})
+	e.expect(key, []write{{participant: "ada", status: digest{1}}, {participant: "ada", status: digest{2}}})
+	if !e.observed(key, write{pairing: "a"}) || !e.waiting(key) {
+		t.Error("a second pass's expectations replaced the first's")
+	}
+	e.left(key, "ada")
+	if e.waiting(key) {
+		t.Error("the programme waits for the status of a participant who left")
+	}
+
 	e.expect(key, []write{{pairing: "c"}})
 	now = now.Add(maxDefer)
 	if e.waiting(key) {

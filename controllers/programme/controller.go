@@ -163,6 +163,7 @@ func (r *Reconciler) observe(ctx context.Context, p *pass) error {
 		return nil
 	}
 	p.members = observe(p.participants, p.pairings, p.timeline, p.now)
+	r.bursts.passed(p.key, len(p.participants))
 	requested := p.programme.Annotations[mentoringv1alpha1.ReconcileRequestedAnnotation]
 	specChanged := p.programme.Generation != p.status.ObservedGeneration || requested != p.status.LastHandledReconcileAt
 	p.due = specChanged || !p.members.matches(p.status.ObservedMembers)

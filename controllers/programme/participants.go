@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"golang.org/x/sync/errgroup"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -34,15 +35,36 @@ func (r *Reconciler) writeParticipants(ctx context.Context, p *pass) error {
 	default:
 		return nil
 	}
-	writes, wctx := errgroup.WithContext(ctx)
-	writes.SetLimit(max(r.Writers, 1))
+	type change struct {
+		current *mentoringv1alpha1.Participant
+		desired *mentoringv1alpha1.ParticipantStatus
+		write   write
+	}
+	var changes []change
+	var expected []write
 	for i := range p.participants {
 		current := &p.participants[i]
 		desired := decide(current)
 		if sameOwnedStatus(ownedStatus(current), desired) {
 			continue
 		}
-		writes.Go(func() error { return r.writeParticipant(wctx, current, desired) })
+		c := change{current: current, desired: desired, write: statusWrite(current.Name, desired)}
+		changes = append(changes, c)
+		expected = append(expected, c.write)
+	}
+	// Expected before they are made: their events may arrive before the writes return.
+	r.expectations.expect(p.key, expected)
+	writes, wctx := errgroup.WithContext(ctx)
+	writes.SetLimit(max(r.Writers, 1))
+	for _, c := range changes {
+		writes.Go(func() error {
+			written, err := r.writeParticipant(wctx, c.current, c.desired)
+			// A write that failed, or changed nothing at the API server, shows in no event.
+			if err != nil || written.ResourceVersion == c.current.ResourceVersion {
+				r.expectations.observed(p.key, c.write)
+			}
+			return err
+		})
 	}
 	if err := writes.Wait(); err != nil {
 		return fmt.Errorf("writing participants' status: %w", err)
@@ -105,17 +127,32 @@ func ownedStatus(participant *mentoringv1alpha1.Participant) *mentoringv1alpha1.
 	}
 }
 
+// statusWrite is the write of a participant's owned status, as the cache shows it once written: the
+// API server keeps the conditions' times to the second.
+func statusWrite(participant string, owned *mentoringv1alpha1.ParticipantStatus) write {
+	parts := []string{strconv.FormatInt(owned.ObservedGeneration, 10), strconv.Itoa(int(owned.ActivePairings)), strconv.Itoa(len(owned.Pairings))}
+	parts = append(parts, owned.Pairings...)
+	for _, c := range owned.Conditions {
+		parts = append(parts, c.Type, string(c.Status), strconv.FormatInt(c.ObservedGeneration, 10), c.Reason, c.Message,
+			strconv.FormatInt(c.LastTransitionTime.Unix(), 10))
+	}
+	return write{participant: participant, status: hashOf(parts...)}
+}
+
 // sameOwnedStatus compares two statuses of a participant in what ownedStatus holds.
 func sameOwnedStatus(a, b *mentoringv1alpha1.ParticipantStatus) bool {
 	return a.ObservedGeneration == b.ObservedGeneration && a.ActivePairings == b.ActivePairings &&
 		slices.Equal(a.Pairings, b.Pairings) && status.SameConditions(a.Conditions, b.Conditions)
 }
 
-func (r *Reconciler) writeParticipant(ctx context.Context, participant *mentoringv1alpha1.Participant, owned *mentoringv1alpha1.ParticipantStatus) error {
+// writeParticipant writes the owned part of a participant's status, and returns the participant as
+// the API server then holds it.
+func (r *Reconciler) writeParticipant(ctx context.Context, participant *mentoringv1alpha1.Participant, owned *mentoringv1alpha1.ParticipantStatus) (
+	*mentoringv1alpha1.Participant, error) {
 	desired := participant.DeepCopy()
 	desired.Status.ObservedGeneration, desired.Status.Conditions = owned.ObservedGeneration, owned.Conditions
 	desired.Status.Pairings, desired.Status.ActivePairings = owned.Pairings, owned.ActivePairings
-	return status.Patch(ctx, r.Client, participant, desired, status.ProgrammeManager, false)
+	return desired, status.Patch(ctx, r.Client, participant, desired, status.ProgrammeManager, false)
 }
 
 // stallOrphans reports, on every participant of a programme that does not exist, that it is missing.
@@ -130,7 +167,7 @@ func (r *Reconciler) stallOrphans(ctx context.Context, key client.ObjectKey) err
 		if sameOwnedStatus(ownedStatus(participant), desired) {
 			continue
 		}
-		if err := r.writeParticipant(ctx, participant, desired); err != nil {
+		if _, err := r.writeParticipant(ctx, participant, desired); err != nil {
 			return fmt.Errorf("reporting the programme missing: %w", err)
 		}
 	}

@@ -37,6 +37,9 @@ func (r *Reconciler) memberEvents() handler.EventHandler {
 			r.enqueue(e.ObjectNew, r.updated(e.ObjectOld, e.ObjectNew), q)
 		},
 		DeleteFunc: func(_ context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+			if _, ok := e.Object.(*mentoringv1alpha1.Participant); ok {
+				r.expectations.left(programmeOf(e.Object), e.Object.GetName())
+			}
 			r.enqueue(e.Object, byPerson, q)
 		},
 	}
@@ -65,6 +68,7 @@ func (r *Reconciler) updated(before, after client.Object) change {
 	switch a := after.(type) {
 	case *mentoringv1alpha1.Participant:
 		b := before.(*mentoringv1alpha1.Participant)
+		r.expectations.observed(programmeOf(after), statusWrite(a.Name, ownedStatus(a)))
 		if !slices.Equal(notify.Outcomes(b.Status.Notifications), notify.Outcomes(a.Status.Notifications)) {
 			return progress
 		}
