@@ -35,7 +35,9 @@ func TestStatusWriteIsTheStatusAsTheCacheShowsIt(t *testing.T) {
 	for name, change := range map[string]func(*mentoringv1alpha1.ParticipantStatus){
 		"generation": func(s *mentoringv1alpha1.ParticipantStatus) { s.ObservedGeneration++ },
 		"pairings":   func(s *mentoringv1alpha1.ParticipantStatus) { s.Pairings = []string{"p-2"} },
-		"condition":  func(s *mentoringv1alpha1.ParticipantStatus) { s.Conditions[0].Message = "Participant has 2 active pairings." },
+		"condition": func(s *mentoringv1alpha1.ParticipantStatus) {
+			s.Conditions[0].Message = "Participant has 2 active pairings."
+		},
 	} {
 		changed := cached.DeepCopy()
 		change(changed)
