@@ -122,7 +122,9 @@ func (r *Reconciler) writePairings(ctx context.Context, p *pass) error {
 		r.Recorder.Eventf(p.programme, nil, corev1.EventTypeNormal, "Matched", "Match",
 			"Matching pass made %d pairings and ended %d; %d mentees unmatched.", len(p.plan.Create), len(ending), p.plan.Summary.Unmatched)
 	}
-	if digest := activeDigest(p.plan); digest != p.status.LastMatchDigest && (len(p.plan.PairingsOf) > 0 || p.status.LastMatchDigest != "") {
+	// The pass that ends the pairings when the programme completes is not a match: programme.matched
+	// keeps naming the pairings the programme ran with.
+	if digest := activeDigest(p.plan); digest != p.status.LastMatchDigest && (len(p.plan.PairingsOf) > 0 || p.status.LastMatchDigest != "") && !p.timeline.Ended(p.now) {
 		p.status.LastMatchDigest, p.status.LastMatchTime = digest, &metav1.Time{Time: p.now}
 	}
 	p.recordMatched(after)
